@@ -19,6 +19,7 @@ other lines are still read; blank lines are skipped.
 from __future__ import annotations
 
 import json
+import re
 import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -34,6 +35,9 @@ __all__ = ["document_from_object", "documents_from_json", "documents_from_lines"
 logger = logging.getLogger("sitroom.ingest")
 
 _TEXT_LIKE_KEYS = ("body", "content", "article", "full_text", "fulltext", "story")
+
+
+_DATE_MARKER = re.compile(r"\s*date[:\s]\s*(\d{4}-\d{2}-\d{2})\b", re.IGNORECASE)
 
 
 def _optional_string(obj: dict[str, Any], key: str, source: str) -> str | None:
@@ -88,6 +92,11 @@ def document_from_object(obj: Any, *, source: str) -> Document:
                 source,
                 raw_date,
             )
+    if published is None:
+        # like a .txt file's first line, a leading "date 2021-06-05" marker in the text dates it
+        marker = _DATE_MARKER.match(text)
+        if marker:
+            published = parse_timestamp(marker.group(1))
     url = _optional_string(obj, "url", source)
     outlet = _optional_string(obj, "outlet", source) or outlet_from_url(url)
     return Document(

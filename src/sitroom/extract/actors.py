@@ -1,0 +1,95 @@
+"""Actor dictionary: canonical names with aliases in any script (``data/actors.json``)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from sitroom.errors import DataFileError
+
+__all__ = ["ActorHit", "ActorDictionary", "actor_dictionary"]
+
+UNIDENTIFIED = "Unidentified armed group"
+
+
+@dataclass(frozen=True, slots=True)
+class ActorHit:
+    start: int
+    end: int
+    name: str  # canonical
+    kind: str  # "state" or "armed group"
+    country: str | None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ActorDictionary:
+    pattern_ci: re.Pattern[str]  # case-insensitive aliases (longer than 4 characters)
+    pattern_cs: re.Pattern[str]  # case-sensitive aliases (acronyms such as IDF, RSF, SDF)
+    by_alias: dict[str, tuple[str, str, str | None]]
+    demonym_forces: dict[str, str]  # ISO2 -> canonical state forces name
+
+    def find(self, text: str) -> list[ActorHit]:
+        hits: list[ActorHit] = []
+        taken: list[tuple[int, int]] = []
+        for pattern in (self.pattern_ci, self.pattern_cs):
+            for m in pattern.finditer(text):
+                if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
+                    continue
+                key = m.group(0) if pattern is self.pattern_cs else m.group(0).lower()
+                entry = self.by_alias.get(key)
+                if entry is None:
+                    continue
+                name, kind, country = entry
+                hits.append(ActorHit(m.start(), m.end(), name, kind, country))
+                taken.append((m.start(), m.end()))
+        hits.sort(key=lambda h: h.start)
+        return hits
+
+    def forces_of(self, country_code: str | None) -> str | None:
+        if not country_code:
+            return None
+        return self.demonym_forces.get(country_code.upper())
+
+
+@cache
+def actor_dictionary(extra: tuple[tuple[str, str], ...] = ()) -> ActorDictionary:
+    """The packaged actor dictionary, plus ``extra`` (alias, canonical name) pairs from a lexicon."""
+    path = resources.files("sitroom") / "data" / "actors.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DataFileError(f"cannot read the actor dictionary: {exc}", source=str(path)) from exc
+    by_alias: dict[str, tuple[str, str, str | None]] = {}
+    ci: list[str] = []
+    cs: list[str] = []
+    for actor in data["actors"]:
+        entry = (str(actor["name"]), str(actor["kind"]), actor.get("country"))
+        for alias in [actor["name"], *actor["aliases"]]:
+            if len(alias) <= 4 and alias.upper() == alias:
+                cs.append(alias)
+                by_alias.setdefault(alias, entry)
+            else:
+                ci.append(alias)
+                by_alias.setdefault(alias.lower(), entry)
+
+    known = {str(a["name"]): (str(a["name"]), str(a["kind"]), a.get("country")) for a in data["actors"]}
+    for alias, name in extra:
+        entry = known.get(name)
+        if entry is None:
+            raise DataFileError(f"lexicon actor alias {alias!r} names unknown actor {name!r}", source=str(path))
+        ci.append(alias)
+        by_alias.setdefault(alias.lower(), entry)
+
+    def build(words: list[str], flags: int) -> re.Pattern[str]:
+        body = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+        return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
+
+    return ActorDictionary(
+        pattern_ci=build(ci, re.IGNORECASE),
+        pattern_cs=build(cs, 0),
+        by_alias=by_alias,
+        demonym_forces={str(k): str(v) for k, v in data["demonyms"].items()},
+    )

@@ -1,0 +1,412 @@
+"""Read a whole document: every attack it reports, one mention per date and place.
+
+Steps: mask boilerplate and the dateline; split sentences; read each sentence
+(:mod:`sitroom.extract.sentence`); give each reading its dates (relative ones resolved
+against the publication date and the narrative's current date) and its places (from the
+sentence, else from the paragraph); split lists of dates or distant places into several
+mentions; merge readings that tell the same attack; label the main and background events.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from sitroom.extract.actors import UNIDENTIFIED, ActorDictionary, actor_dictionary
+from sitroom.extract.dates import DateHit, find_dates
+from sitroom.extract.lexicon import Lexicon, lexicon_for
+from sitroom.extract.sentence import DISRUPTED, EVENT_TYPE_OF, SentenceReading, read_sentence
+from sitroom.extract.text import Sentence, split_sentences
+from sitroom.geocode import Gazetteer, PlaceMatch, default_gazetteer
+from sitroom.records import DatePrecision, Document, Mention, Place, Span
+
+__all__ = ["extract_document"]
+
+_PRECISION_RANK = {"site": 0, "town": 1, "admin1": 2, "country": 3}
+_DATE_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][A-Z'’.\- ]{2,40}(?:,\s*[A-Z][\w'’.\- ]{1,40})?|[A-Z][A-Z'’.\- ]{2,40}\s*\([^)]{1,40}\))\s*(?:\(\w+\)\s*)?[—–-]{1,2}\s*",
+    re.MULTILINE,
+)
+_SPLIT_KM = 25.0
+
+
+@dataclass(slots=True)
+class _Candidate:
+    sentence: Sentence
+    reading: SentenceReading
+    value: date | None
+    precision: DatePrecision
+    own_date: bool
+    places: list[Place]
+    own_place: bool
+    spans: list[Span] = field(default_factory=list)
+    merged: int = 1
+
+
+def _km(a: Place, b: Place) -> float | None:
+    import math
+
+    if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
+        return None
+    p1, p2 = math.radians(a.latitude), math.radians(b.latitude)
+    dp, dl = p2 - p1, math.radians(b.longitude - a.longitude)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def places_compatible(a: Place | None, b: Place | None) -> bool:
+    """True when two places can be the place of one attack."""
+    if a is None or b is None:
+        return True
+    if a.gazetteer_id and a.gazetteer_id == b.gazetteer_id:
+        return True
+    if a.country_code and b.country_code and a.country_code != b.country_code:
+        return False
+    coarse, fine = (a, b) if _PRECISION_RANK[a.precision] >= _PRECISION_RANK[b.precision] else (b, a)
+    if coarse.precision == "country":
+        return True
+    if coarse.precision == "admin1":
+        return not fine.admin1 or not coarse.admin1 or fine.admin1 == coarse.admin1 or fine.name == coarse.name
+    d = _km(a, b)
+    return d is not None and d <= _SPLIT_KM
+
+
+def _boilerplate_ranges(text: str, lex: Lexicon) -> list[tuple[int, int]]:
+    ranges: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped and lex.boilerplate.search(stripped):
+            ranges.append((pos, pos + len(line)))
+        pos += len(line)
+    return ranges
+
+
+def _dateline_end(text: str) -> int:
+    m = _DATELINE.match(text[:200])
+    if m:
+        return m.end()
+    return 0
+
+
+def _is_headline(sent: Sentence, text: str) -> bool:
+    """A title line: alone on its line, no final punctuation, mostly capitalised words."""
+    line_start = text.rfind("\n", 0, sent.start) + 1
+    line_end = text.find("\n", sent.end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
+    if line != sent.text.strip() or line[-1:] in ".!?\"”’»)":
+        return False
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line)]
+    caps = sum(1 for w in words if w[:1].isupper())
+    return len(words) <= 25 and (caps >= 0.5 * len(words) or len(words) <= 12)
+
+
+def _clauses(sent: Sentence, lex: Lexicon) -> list[tuple[int, int, bool]]:
+    """Split "X responded to a missile attack on Y" into the response and the attack answered."""
+    m = lex.response.search(sent.text)
+    if not m or not lex.trigger_any.search(sent.text, m.end()):
+        return [(sent.start, sent.end, False)]
+    return [(sent.start, sent.start + m.end(), False), (sent.start + m.end(), sent.end, True)]
+
+
+def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in ranges)
+
+
+def _is_reporting_date(sentence: str, hit: DateHit, lex: Lexicon) -> bool:
+    verbs = lex.raw.get("reporting_verbs", [])
+    if not verbs:
+        return False
+    window = int(lex.raw.get("speech_window", 30))
+    before = sentence[max(0, hit.start - window) : hit.start].lower()
+    after = sentence[hit.end : hit.end + window].lower()
+    alt = "|".join(re.escape(v) for v in verbs)
+    return bool(re.search(rf"\b(?:{alt})\s+(?:\w+\s+)?(?:on\s+|late\s+|early\s+)?$", before)) or bool(
+        re.match(rf"^[\s,]*(?:\w+\s+){{0,4}}?(?:{alt})\b", after)
+    )
+
+
+def _choose_places(matches: list[PlaceMatch], doc_countries: dict[str, int]) -> list[Place]:
+    """One resolved place per match, candidates ranked by the document's countries."""
+    chosen: list[Place] = []
+    for m in matches:
+        best = m.candidates[0]
+        if len(m.candidates) > 1 and doc_countries:
+            in_doc = [c for c in m.candidates if c.country_code in doc_countries]
+            if in_doc:
+                best = in_doc[0]
+        chosen.append(best)
+    return chosen
+
+
+def _most_specific(places: list[Place]) -> list[Place]:
+    """Collapse a sentence's places to the distinct, most specific places it names."""
+    if not places:
+        return []
+    ordered = sorted(places, key=lambda p: _PRECISION_RANK[p.precision])
+    kept: list[Place] = []
+    for p in ordered:
+        if any(places_compatible(p, k) and _PRECISION_RANK[k.precision] <= _PRECISION_RANK[p.precision] for k in kept):
+            continue
+        kept.append(p)
+    # a coarse place that contains a kept finer place is redundant; distinct fine places remain
+    fine = [k for k in kept if k.precision in ("site", "town")]
+    if fine:
+        kept = fine + [k for k in kept if k.precision not in ("site", "town") and not any(places_compatible(k, f) for f in fine)]
+    return kept
+
+
+def _merge_into(target: _Candidate, other: _Candidate) -> None:
+    a, b = target.reading, other.reading
+    sub = a.sub_event_type
+    if sub == DISRUPTED and b.sub_event_type != DISRUPTED:
+        sub = b.sub_event_type
+    elif a.strength < b.strength and b.sub_event_type != DISRUPTED:
+        sub = b.sub_event_type
+
+    def pick(x: int | None, y: int | None) -> int | None:
+        return x if x is not None else y
+
+    actor1 = a.actor1 if a.actor1 not in (None, UNIDENTIFIED) else (b.actor1 or a.actor1)
+    target.reading = replace(
+        a,
+        sub_event_type=sub,
+        weapon=a.weapon if a.weapon and a.sub_event_type == sub else (b.weapon or a.weapon),
+        strength=max(a.strength, b.strength),
+        count=pick(a.count, b.count),
+        fatalities=pick(a.fatalities, b.fatalities),
+        injured=pick(a.injured, b.injured),
+        intercepted=True if (a.intercepted or b.intercepted) else None,
+        impact=a.impact or b.impact,
+        hedged=a.hedged and b.hedged,
+        claimed_by=a.claimed_by or b.claimed_by,
+        actor1=actor1,
+        actor2=a.actor2 or b.actor2,
+    )
+    if target.value is None or (
+        other.value is not None and other.own_date and _DATE_RANK[other.precision] < _DATE_RANK[target.precision]
+    ):
+        target.value, target.precision = other.value, other.precision
+    if other.places and (
+        not target.places
+        or _PRECISION_RANK[other.places[0].precision] < _PRECISION_RANK[target.places[0].precision]
+    ):
+        target.places = other.places
+    target.spans.extend(other.spans)
+    target.merged += 1
+
+
+def _same_event(a: _Candidate, b: _Candidate) -> bool:
+    if a.value is not None and b.value is not None:
+        if a.precision == "day" and b.precision == "day" and a.value != b.value:
+            return False
+        if abs((a.value - b.value).days) > (31 if "month" in (a.precision, b.precision) else 7):
+            return False
+    pa = a.places[0] if a.places else None
+    pb = b.places[0] if b.places else None
+    if not places_compatible(pa, pb):
+        return False
+    ta, tb = EVENT_TYPE_OF[a.reading.sub_event_type], EVENT_TYPE_OF[b.reading.sub_event_type]
+    if DISRUPTED in (a.reading.sub_event_type, b.reading.sub_event_type):
+        return True
+    return ta == tb or min(a.reading.strength, b.reading.strength) == 1
+
+
+def extract_document(
+    doc: Document,
+    *,
+    language: str | None = None,
+    gazetteer: Gazetteer | None = None,
+    actors: ActorDictionary | None = None,
+) -> list[Mention]:
+    """Every attack ``doc`` reports, as mentions with provenance."""
+    lang = (language or doc.language or "en").lower()
+    lex = lexicon_for(lang)
+    if lex is None:
+        return []
+    gaz = gazetteer or default_gazetteer()
+    act = actors or actor_dictionary(tuple(sorted(lex.raw.get("actors", {}).items())))
+    text = doc.text
+    published = doc.published_date
+    boiler = _boilerplate_ranges(text, lex)
+    dateline_end = _dateline_end(text)
+    corrections = [(m.start(), m.end()) for m in lex.corrections.finditer(text)]
+    sentences = split_sentences(text)
+    matches = [m for m in gaz.scan(text, lang) if m.start >= dateline_end and not _inside(m.start, boiler)]
+    if lex.place_aliases is not None:
+        taken = [(m.start, m.start + len(m.surface)) for m in matches]
+        for pm in lex.place_aliases.finditer(text):
+            if any(not (pm.end() <= a or pm.start() >= b) for a, b in taken):
+                continue
+            name = lex.place_name(pm.group(0))
+            found = gaz.lookup(name) if name else []
+            if found:
+                matches.append(PlaceMatch(pm.start(), pm.end(), pm.group(0), tuple(found)))
+        matches.sort(key=lambda m: m.start)
+    actor_ranges = [(h.start, h.end) for h in act.find(text)]
+    doc_countries: dict[str, int] = {}
+    for m in matches:
+        top = m.candidates[0]
+        if top.country_code and (len(m.candidates) == 1 or top.precision == "country"):
+            doc_countries[top.country_code] = doc_countries.get(top.country_code, 0) + 1
+    demonyms = gaz.demonym
+    year_hint = None
+    if published is None:
+        years = [int(y) for y in re.findall(r"\b(20[0-3]\d|19[5-9]\d)\b", text)]
+        year_hint = max(years) if years else None
+
+    date_words = {w.strip("*") for w in (*lex.months, *lex.weekdays)}
+    place_matches = [
+        m
+        for m in matches
+        if not _inside(m.start, actor_ranges)
+        and m.surface.lower().rstrip(".") not in date_words
+        and (
+            m.candidates[0].precision != "country"
+            or (
+                lex.is_locative(text[max(0, m.start - 40) : m.start])
+                and not lex.is_attributive(text[m.start + len(m.surface) : m.start + len(m.surface) + 20])
+            )
+        )
+    ]
+    cands: list[_Candidate] = []
+    narrative: date | None = published
+    paragraph_places: dict[int, list[Place]] = {}
+    for sent in sentences:
+        if _inside(sent.start, boiler):
+            continue
+        headline = _is_headline(sent, text)
+        hits = [
+            h for h in find_dates(sent.text, lex, published, year_hint=year_hint) if not h.excluded and h.kind != "year"
+        ]
+        if any(sent.start <= a < sent.end for a, _ in corrections):
+            # "A previous version of this story mistakenly said ...": what it retracts is not an
+            # event, but its date sets the scene for the corrected sentence that follows
+            days = [h.value for h in hits if h.value is not None and h.precision == "day"]
+            narrative = days[-1] if days else narrative
+            continue
+        reporting = [h for h in hits if _is_reporting_date(sent.text, h, lex)]
+        event_hits = [h for h in hits if h not in reporting]
+        resolved: list[tuple[date | None, DatePrecision]] = []
+        for h in event_hits or reporting:
+            if h.kind == "context":
+                resolved.append((narrative + timedelta(days=h.offset) if narrative else None, "day"))
+            elif h.value is not None:
+                resolved.append((h.value, h.precision))
+        resolved = list(dict.fromkeys(resolved))
+        own_date = bool(event_hits) and bool(resolved)
+        for clause_start, clause_end, assume in _clauses(sent, lex):
+            clause = text[clause_start:clause_end]
+            smatches = [
+                m
+                for m in place_matches
+                if clause_start <= m.start < clause_end
+                and not lex.origin.search(text[max(sent.start, m.start - 22) : m.start + len(m.surface)])
+            ]
+            splaces = _most_specific(_choose_places(smatches, doc_countries))
+            if splaces:
+                paragraph_places.setdefault(sent.paragraph, []).extend(splaces)
+            reading = read_sentence(clause, lex, act, demonyms, assume_violent=assume)
+            if reading is None:
+                continue
+            if reading.aggregate and not event_hits:
+                continue
+            dates = resolved or ([(narrative, "day")] if narrative else [(None, "day")])
+            own_place = bool(splaces) and not headline
+            places = splaces or paragraph_places.get(sent.paragraph, [])[-1:]
+            spans = [Span("evidence", sent.start, sent.end, sent.text)]
+            for fld, a, b in reading.spans:
+                spans.append(Span(fld, clause_start + a, clause_start + b, text[clause_start + a : clause_start + b]))
+            for h in event_hits:
+                spans.append(Span("event_date", sent.start + h.start, sent.start + h.end, sent.text[h.start : h.end]))
+            for m in smatches:
+                spans.append(Span("location", m.start, m.end, m.surface))
+            fine = [p for p in places if p.precision in ("site", "town")]
+            groups = [[p] for p in fine] if len(fine) > 1 else [places[:1]]
+            for value, precision in dates:
+                for group in groups:
+                    cands.append(
+                        _Candidate(
+                            sent, reading, value, precision, own_date and not headline, list(group), own_place, list(spans)
+                        )
+                    )
+        day_values = [v for v, p in resolved if v is not None and p == "day"]
+        if day_values and own_date:
+            narrative = day_values[-1]
+
+    # merge readings of one attack: first the readings with a date or a place of their own,
+    # then the others, which may only enrich an existing mention
+    merged: list[_Candidate] = []
+    weak: list[_Candidate] = []
+    for c in cands:
+        if not c.own_date and not c.own_place:
+            weak.append(c)
+            continue
+        target = None
+        for m in reversed(merged):
+            if m.sentence is c.sentence:
+                continue
+            if _same_event(m, c) and (not c.own_date or not m.own_date or m.value == c.value):
+                target = m
+                break
+        if target is not None:
+            _merge_into(target, c)
+        else:
+            merged.append(c)
+    for c in weak:
+        target = None
+        for m in reversed([m for m in merged if m.sentence.start <= c.sentence.start] or merged):
+            if _same_event(m, c):
+                target = m
+                break
+        if target is not None:
+            _merge_into(target, c)
+        elif not merged and c.reading.strength >= 2 and not _is_headline(c.sentence, text):
+            merged.append(c)
+
+    mentions: list[Mention] = []
+    for c in merged:
+        r = c.reading
+        place = c.places[0] if c.places else None
+        if place is None and doc_countries:
+            code = max(doc_countries, key=lambda k: doc_countries[k])
+            place = gaz.country(code)
+        if place is not None and not place.country_code and doc_countries:
+            code = max(doc_countries, key=lambda k: doc_countries[k])
+            place = replace(place, country_code=code, country=gaz.country_name(code))
+        role = "main"
+        if published is not None and c.value is not None and c.value < published - timedelta(days=2):
+            role = "background"
+        actor1 = r.actor1
+        if r.sub_event_type == DISRUPTED and actor1 is None:
+            actor1 = UNIDENTIFIED
+        mentions.append(
+            Mention(
+                doc_id=doc.id,
+                role=role,
+                event_type=EVENT_TYPE_OF[r.sub_event_type],
+                sub_event_type=r.sub_event_type,
+                evidence=c.sentence.text,
+                start=c.sentence.start,
+                end=c.sentence.end,
+                event_date=c.value,
+                date_precision=c.precision,
+                place=place,
+                actor1=actor1,
+                actor2=r.actor2,
+                weapon=r.weapon,
+                count=r.count,
+                fatalities=r.fatalities,
+                injured=r.injured,
+                intercepted=r.intercepted,
+                claimed_by=r.claimed_by,
+                hedged=r.hedged,
+                language=lang,
+                spans=tuple(c.spans),
+            )
+        )
+    if mentions and not any(m.role == "main" for m in mentions):
+        mentions[0] = replace(mentions[0], role="main")
+    return mentions

@@ -1,0 +1,348 @@
+"""Per-language lexicons: data files under ``sitroom/data/lexicon/<lang>.json``, compiled once.
+
+A lexicon holds the words of news about attacks in one language: trigger words per weapon
+class, casualty patterns, number words, month and weekday names, relative-date words,
+hedges, claims, non-event contexts and boilerplate. Code never hard-codes these words;
+adding a language means adding a data file (see docs/adding-a-language.md).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from sitroom.errors import DataFileError
+
+__all__ = ["Lexicon", "available_languages", "lexicon_for", "phrase_regex"]
+
+#: Keys every lexicon file must define (checked by tests and on load).
+REQUIRED_KEYS = (
+    "language",
+    "months",
+    "weekdays",
+    "relative_days",
+    "numbers",
+    "triggers",
+    "weapon_labels",
+    "interception",
+    "impact",
+    "kill_words",
+    "injure_words",
+    "casualty_patterns",
+    "casualty_nouns",
+    "zero_casualties",
+    "claim_patterns",
+    "hedges",
+    "non_events",
+    "hypothetical",
+    "aggregate",
+    "boilerplate_lines",
+    "weak_triggers",
+    "past_violence",
+    "generic_attack",
+    "strike_words",
+    "launch_words",
+    "agent_markers",
+    "attacker_verbs",
+    "target_markers",
+    "armed_people",
+    "claimed_toll_markers",
+    "civilian_words",
+    "military_target_words",
+)
+
+
+def phrase_body(phrases: list[str] | tuple[str, ...]) -> str:
+    """Regex alternation of phrases, longest first.
+
+    A phrase is literal, except that a leading ``*`` admits attached prefixes (Arabic
+    clitics: ``*قصف`` matches وقصف) and a trailing ``*`` admits endings (inflection:
+    ``беспилотник*`` matches беспилотника).
+    """
+    items = sorted({p for p in phrases if p}, key=len, reverse=True)
+    parts = []
+    for p in items:
+        head = r"\w{0,3}" if p.startswith("*") else ""
+        tail = r"\w*" if p.endswith("*") and len(p) > 1 else ""
+        parts.append(head + re.escape(p.strip("*")) + tail)
+    return "|".join(parts)
+
+
+def phrase_regex(phrases: list[str] | tuple[str, ...], *, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """One alternation of phrases (see :func:`phrase_body`), bounded by non-word characters."""
+    body = phrase_body(phrases)
+    if not body:
+        return re.compile(r"(?!x)x")
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Lexicon:
+    language: str
+    raw: dict[str, Any]
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    numbers: dict[str, int]
+    triggers: dict[str, re.Pattern[str]]
+    trigger_any: re.Pattern[str]  # one named group per weapon class: (?P<drone>...)|(?P<missile>...)
+    weak_triggers: re.Pattern[str]
+    weapon_labels: dict[str, str]
+    weapon_refinements: dict[str, str]
+    number: re.Pattern[str]
+    casualty: tuple[tuple[str, re.Pattern[str]], ...]
+    interception: re.Pattern[str]
+    impact: re.Pattern[str]
+    no_impact: re.Pattern[str]
+    kill: re.Pattern[str]
+    injure: re.Pattern[str]
+    zero_casualties: re.Pattern[str]
+    zero_fatalities: re.Pattern[str]
+    claims: re.Pattern[str]
+    no_claim: re.Pattern[str]
+    hedges: re.Pattern[str]
+    non_events: re.Pattern[str]
+    hypothetical: re.Pattern[str]
+    aggregate: re.Pattern[str]
+    boilerplate: re.Pattern[str]
+    corrections: re.Pattern[str]
+    aircraft: re.Pattern[str]
+    violence: re.Pattern[str]
+    civilian: re.Pattern[str]
+    military_target: re.Pattern[str]
+    origin: re.Pattern[str]
+    past_violence: re.Pattern[str]
+    generic_attack: re.Pattern[str]
+    strike_words: re.Pattern[str]
+    launch_words: re.Pattern[str]
+    agent_before: re.Pattern[str]  # matches the end of the text before an agent ("... by the ")
+    attacker_after: re.Pattern[str]  # matches the start of the text after an attacker
+    target_before: re.Pattern[str]
+    armed_people: re.Pattern[str]
+    claimed_toll: re.Pattern[str]
+    demonyms: re.Pattern[str] | None  # the lexicon's own country adjectives, if any
+    demonym_table: dict[str, str]
+    place_aliases: re.Pattern[str] | None  # local place-name forms ("Íraks", "Sýrland*")
+    place_table: dict[str, str]
+    locative: frozenset[str]  # prepositions that make a country name a place ("in Syria")
+    fillers: frozenset[str]  # words allowed between the preposition and the name ("the northern")
+    response: re.Pattern[str]  # "responded to": an attack and the strike answering it
+    attributive: frozenset[str]  # "U.S. forces", "Iraqi army": a country name used as an adjective
+
+    def is_attributive(self, after: str) -> bool:
+        """True when the words after a country name make it an adjective ("U.S. strike")."""
+        if not self.attributive:
+            return False
+        m = re.match(r"\s*(-?[\w'’]+)", after)
+        return bool(m) and m.group(1).lower() in self.attributive
+
+    def is_locative(self, before: str) -> bool:
+        """True when ``before`` (the text before a name) ends in a locative phrase.
+
+        A lexicon without ``locative_prepositions`` accepts every name.
+        """
+        if not self.locative:
+            return True
+        words = re.findall(r"[\w'’-]+", before.lower())[-5:]
+        while words and words[-1] in self.fillers and words[-1] not in self.locative:
+            words.pop()
+        return bool(words) and words[-1] in self.locative
+
+    def demonym_code(self, surface: str) -> str | None:
+        return _stem_lookup(self.demonym_table, surface)
+
+    def place_name(self, surface: str) -> str | None:
+        """The gazetteer name behind a local place-name form."""
+        return _stem_lookup(self.place_table, surface)
+
+    def triggers_in(self, text: str) -> list[tuple[re.Match[str], str]]:
+        """Trigger words in ``text`` with their weapon class, in text order."""
+        out: list[tuple[re.Match[str], str]] = []
+        for m in self.trigger_any.finditer(text):
+            if m.lastgroup:
+                out.append((m, m.lastgroup.split("__")[0]))
+        return out
+
+    def is_weak(self, surface: str) -> bool:
+        return self.weak_triggers.fullmatch(surface) is not None
+
+    def to_number(self, surface: str) -> int | None:
+        """'12', '1,200', 'twelve', 'dozens' -> int; None when it is not a number."""
+        s = surface.strip().lower()
+        digits = s.replace(",", "").replace("\u00a0", "").replace(" ", "")
+        if digits.isdigit():
+            return int(digits)
+        s = re.sub(r"\s+", " ", s)
+        if s in self.numbers:
+            return self.numbers[s]
+        parts = re.split(r"[-\s]", s)
+        if len(parts) == 2 and all(p in self.numbers for p in parts):
+            return self.numbers[parts[0]] + self.numbers[parts[1]]
+        return None
+
+
+def _stem_lookup(table: dict[str, str], surface: str) -> str | None:
+    s = surface.lower()
+    if s in table:
+        return table[s]
+    best: tuple[int, str] | None = None
+    for key, value in table.items():
+        stem = key.strip("*")
+        if (key.endswith("*") and stem in s) or (key.startswith("*") and s.endswith(stem)):
+            if best is None or len(stem) > best[0]:
+                best = (len(stem), value)
+    return best[1] if best else None
+
+
+def _table(data: dict[str, Any], key: str) -> dict[str, str]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise DataFileError(f"lexicon key {key!r} must be an object", source=data.get("language"))
+    return {str(k).lower(): str(v) for k, v in value.items()}
+
+
+def _list(data: dict[str, Any], key: str) -> list[str]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise DataFileError(f"lexicon key {key!r} must be a list of strings", source=data.get("language"))
+    return value
+
+
+def _compile(data: dict[str, Any]) -> Lexicon:
+    missing = [k for k in REQUIRED_KEYS if k not in data]
+    if missing:
+        raise DataFileError(f"lexicon lacks keys: {', '.join(missing)}", source=str(data.get("language")))
+    numbers = {str(k).lower(): int(v) for k, v in data["numbers"].items()}
+    words = sorted(numbers, key=len, reverse=True)
+    word_alt = "|".join(re.escape(w) for w in words)
+    num_re = rf"(?P<n>\d{{1,3}}(?:[,\u00a0 ]\d{{3}})+|\d+|(?:{word_alt})(?:[-\s](?:{word_alt}))?)"
+    number = re.compile(rf"(?<!\w){num_re}(?!\w)", re.IGNORECASE)
+    nouns = sorted(_list(data, "casualty_nouns"), key=len, reverse=True)
+    noun_alt = "(?:" + "|".join(re.escape(n) for n in nouns) + r")(?:\s+\w+){0,2}?" if nouns else r"\w+"
+    casualty: list[tuple[str, re.Pattern[str]]] = []
+    for item in data["casualty_patterns"]:
+        pattern = str(item["re"]).replace("{NUM}", num_re).replace("{NOUN}", noun_alt)
+        try:
+            casualty.append((str(item["field"]), re.compile(pattern, re.IGNORECASE)))
+        except re.error as exc:
+            raise DataFileError(f"bad casualty pattern {item['re']!r}: {exc}", source=data["language"]) from exc
+    triggers: dict[str, re.Pattern[str]] = {}
+    groups: list[str] = []
+    seen: set[str] = set()
+    # longest phrases first across classes, so "drone strike" wins over "strike"
+    flat = sorted(
+        ((p, str(cls)) for cls, phrases in data["triggers"].items() for p in phrases),
+        key=lambda pc: len(pc[0]),
+        reverse=True,
+    )
+    by_len: list[tuple[str, str]] = []
+    for p, cls in flat:
+        if p.lower() not in seen:
+            seen.add(p.lower())
+            by_len.append((p, cls))
+    for cls, phrases in data["triggers"].items():
+        triggers[cls] = phrase_regex(phrases)
+    counter = 0
+    for p, cls in by_len:
+        counter += 1
+        groups.append(f"(?P<{cls}__{counter}>{phrase_body([p])})")
+    trigger_re = re.compile(rf"(?<!\w)(?:{'|'.join(groups)})(?!\w)", re.IGNORECASE)
+
+    demonyms = _table(data, "demonyms")
+    places = _table(data, "place_aliases")
+
+    def words(key: str) -> str:
+        return phrase_body(_list(data, key)) or "(?!x)x"
+    aggregate = re.compile(
+        r"(?<!\w)(?:" + "|".join(sorted(_list(data, "aggregate"), key=len, reverse=True)) + r")(?!\w)",
+        re.IGNORECASE,
+    )
+    boiler = re.compile("|".join(_list(data, "boilerplate_lines")), re.IGNORECASE)
+    return Lexicon(
+        language=str(data["language"]),
+        raw=data,
+        months={str(k).lower(): int(v) for k, v in data["months"].items()},
+        weekdays={str(k).lower(): int(v) for k, v in data["weekdays"].items()},
+        numbers=numbers,
+        triggers=triggers,
+        trigger_any=trigger_re,
+        weak_triggers=phrase_regex(_list(data, "weak_triggers")),
+        weapon_labels={str(k): str(v) for k, v in data["weapon_labels"].items()},
+        weapon_refinements={str(k).lower(): str(v) for k, v in data.get("weapon_refinements", {}).items()},
+        number=number,
+        casualty=tuple(casualty),
+        interception=phrase_regex(_list(data, "interception")),
+        impact=phrase_regex(_list(data, "impact")),
+        no_impact=phrase_regex(_list(data, "negations_of_impact")),
+        kill=phrase_regex(_list(data, "kill_words")),
+        injure=phrase_regex(_list(data, "injure_words")),
+        zero_casualties=phrase_regex(_list(data, "zero_casualties")),
+        zero_fatalities=phrase_regex(_list(data, "zero_fatalities")),
+        claims=phrase_regex(_list(data, "claim_patterns")),
+        no_claim=phrase_regex(_list(data, "no_claim")),
+        hedges=phrase_regex(_list(data, "hedges")),
+        non_events=re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(p) for p in sorted(_list(data, "non_events"), key=len, reverse=True)) + ")",
+            re.IGNORECASE,
+        ),
+        hypothetical=phrase_regex([h.strip() for h in _list(data, "hypothetical")]),
+        aggregate=aggregate,
+        boilerplate=boiler,
+        corrections=phrase_regex(_list(data, "correction_markers")),
+        aircraft=phrase_regex(_list(data, "aircraft_words")),
+        violence=phrase_regex(_list(data, "violence_verbs")),
+        civilian=phrase_regex(_list(data, "civilian_words")),
+        military_target=phrase_regex(_list(data, "military_target_words")),
+        origin=phrase_regex(_list(data, "origin_markers")),
+        past_violence=phrase_regex(_list(data, "past_violence")),
+        generic_attack=phrase_regex(_list(data, "generic_attack")),
+        strike_words=phrase_regex(_list(data, "strike_words")),
+        launch_words=phrase_regex(_list(data, "launch_words")),
+        agent_before=re.compile(rf"(?<!\w)(?:{words('agent_markers')})\s+(?:the\s+)?(?:suspected\s+)?$", re.IGNORECASE),
+        attacker_after=re.compile(
+            rf"^[\w\s'’-]{{0,30}}?(?<!\w)(?:{words('attacker_verbs')})(?!\w)", re.IGNORECASE
+        ),
+        target_before=re.compile(rf"(?<!\w)(?:{words('target_markers')})\s+(?:the\s+)?[\w-]*\s*$", re.IGNORECASE),
+        armed_people=phrase_regex(_list(data, "armed_people")),
+        claimed_toll=phrase_regex(_list(data, "claimed_toll_markers")),
+        demonyms=phrase_regex(list(demonyms)) if demonyms else None,
+        demonym_table=demonyms,
+        place_aliases=phrase_regex(list(places)) if places else None,
+        place_table=places,
+        locative=frozenset(w.lower() for w in _list(data, "locative_prepositions")),
+        fillers=frozenset(w.lower() for w in _list(data, "place_fillers")),
+        response=phrase_regex(_list(data, "response_markers")),
+        attributive=frozenset(w.lower() for w in data.get("attributive_heads", [])),
+    )
+
+
+def available_languages() -> tuple[str, ...]:
+    folder = resources.files("sitroom") / "data" / "lexicon"
+    return tuple(sorted(p.name.removesuffix(".json") for p in folder.iterdir() if p.name.endswith(".json")))
+
+
+def load_raw(language: str) -> dict[str, Any]:
+    path = resources.files("sitroom") / "data" / "lexicon" / f"{language}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DataFileError(f"no lexicon for language {language!r}", source=str(path)) from exc
+    except json.JSONDecodeError as exc:
+        raise DataFileError(f"invalid JSON: {exc}", source=str(path)) from exc
+    if not isinstance(data, dict):
+        raise DataFileError("a lexicon must be a JSON object", source=str(path))
+    return data
+
+
+@cache
+def lexicon_for(language: str | None) -> Lexicon | None:
+    """The compiled lexicon for ``language``, or None when sitroom does not read it."""
+    if not language:
+        return None
+    lang = language.lower().split("-")[0]
+    if lang not in available_languages():
+        return None
+    return _compile(load_raw(lang))
