@@ -26,10 +26,24 @@ __all__ = ["extract_document"]
 _PRECISION_RANK = {"site": 0, "town": 1, "admin1": 2, "country": 3}
 _DATE_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 _DATELINE = re.compile(
-    r"^\s*(?:[A-Z][A-Z'’.\- ]{2,40}(?:,\s*[A-Z][\w'’.\- ]{1,40})?|[A-Z][A-Z'’.\- ]{2,40}\s*\([^)]{1,40}\))\s*(?:\(\w+\)\s*)?[—–-]{1,2}\s*",
+    r"^\s*(?:date\s+\d{4}-\d\d(?:-\d\d)?\s+)?"  # an archive's date marker
+    r"[A-Z][A-Z'’.\- ]{2,40}(?:\s*\([^)]{1,40}\))?(?:,\s*[A-Z][\w'’.\- ]{1,40}?)?(?:,\s*\w+\.?\s+\d{1,2})?"
+    r"\s*(?:\(\w+\)\s*)?(?:[—–:]|-{1,2}\s)\s*",
     re.MULTILINE,
 )
 _SPLIT_KM = 25.0
+#: when readings of one attack disagree, the more specific weapon wins (ACLED's precedence)
+_SUB_RANK = {
+    "Suicide bomb": 8,
+    "Air/drone strike": 7,
+    "Shelling/artillery/missile attack": 6,
+    "Remote explosive/landmine/IED": 5,
+    "Grenade": 4,
+    "Abduction/forced disappearance": 3,
+    "Attack": 2,
+    "Armed clash": 2,
+    "Disrupted weapons use": 0,
+}
 
 
 @dataclass(slots=True)
@@ -84,11 +98,16 @@ def _boilerplate_ranges(text: str, lex: Lexicon) -> list[tuple[int, int]]:
     return ranges
 
 
-def _dateline_end(text: str) -> int:
-    m = _DATELINE.match(text[:200])
-    if m:
-        return m.end()
-    return 0
+def _dateline_ranges(text: str) -> list[tuple[int, int]]:
+    """Datelines ("ERBIL, Kurdistan Region —", "BANGKOK:") at the start of the first lines."""
+    ranges: list[tuple[int, int]] = []
+    pos = 0
+    for line in text[:1500].splitlines(keepends=True)[:8]:
+        m = _DATELINE.match(line)
+        if m and m.group(0).strip(" —–:-").split(",")[0].strip().isupper():
+            ranges.append((pos, pos + m.end()))
+        pos += len(line)
+    return ranges
 
 
 def _is_headline(sent: Sentence, text: str) -> bool:
@@ -161,9 +180,7 @@ def _most_specific(places: list[Place]) -> list[Place]:
 def _merge_into(target: _Candidate, other: _Candidate) -> None:
     a, b = target.reading, other.reading
     sub = a.sub_event_type
-    if sub == DISRUPTED and b.sub_event_type != DISRUPTED:
-        sub = b.sub_event_type
-    elif a.strength < b.strength and b.sub_event_type != DISRUPTED:
+    if _SUB_RANK.get(b.sub_event_type, 0) > _SUB_RANK.get(sub, 0) and b.strength >= a.strength - 1:
         sub = b.sub_event_type
 
     def pick(x: int | None, y: int | None) -> int | None:
@@ -231,10 +248,10 @@ def extract_document(
     text = doc.text
     published = doc.published_date
     boiler = _boilerplate_ranges(text, lex)
-    dateline_end = _dateline_end(text)
+    datelines = _dateline_ranges(text)
     corrections = [(m.start(), m.end()) for m in lex.corrections.finditer(text)]
     sentences = split_sentences(text)
-    matches = [m for m in gaz.scan(text, lang) if m.start >= dateline_end and not _inside(m.start, boiler)]
+    matches = [m for m in gaz.scan(text, lang) if not _inside(m.start, datelines) and not _inside(m.start, boiler)]
     if lex.place_aliases is not None:
         taken = [(m.start, m.start + len(m.surface)) for m in matches]
         for pm in lex.place_aliases.finditer(text):
@@ -258,19 +275,28 @@ def extract_document(
         year_hint = max(years) if years else None
 
     date_words = {w.strip("*") for w in (*lex.months, *lex.weekdays)}
-    place_matches = [
-        m
-        for m in matches
-        if not _inside(m.start, actor_ranges)
-        and m.surface.lower().rstrip(".") not in date_words
-        and (
-            m.candidates[0].precision != "country"
-            or (
-                lex.is_locative(text[max(0, m.start - 40) : m.start])
-                and not lex.is_attributive(text[m.start + len(m.surface) : m.start + len(m.surface) + 20])
-            )
+    def placed(m: PlaceMatch) -> bool:
+        """Is this name the place of something, not an adjective, a brand or a stray word?"""
+        top = m.candidates[0]
+        end = m.start + len(m.surface)
+        if _inside(m.start, actor_ranges) or m.surface.lower().rstrip(".") in date_words:
+            return False
+        if top.precision == "country" and lex.is_attributive(text[end : end + 20]):
+            return False
+        single = len(re.findall(r"\w+", m.surface)) == 1
+        if (top.precision == "country" or single) and not (
+            lex.is_locative(text[max(0, m.start - 60) : m.start]) or lex.passive_after.match(text[end : end + 30].lstrip(" ,"))
+        ):
+            return False
+        # a one-word town abroad, in a report about other countries, is more often a homonym
+        return not (
+            single
+            and top.precision == "town"
+            and doc_countries
+            and not any(c.country_code in doc_countries for c in m.candidates)
         )
-    ]
+
+    place_matches = [m for m in matches if placed(m)]
     cands: list[_Candidate] = []
     narrative: date | None = published
     paragraph_places: dict[int, list[Place]] = {}

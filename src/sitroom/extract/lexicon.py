@@ -93,7 +93,7 @@ class Lexicon:
     weapon_labels: dict[str, str]
     weapon_refinements: dict[str, str]
     number: re.Pattern[str]
-    casualty: tuple[tuple[str, re.Pattern[str]], ...]
+    casualty: tuple[tuple[str, re.Pattern[str], int | None], ...]  # (field, pattern, fixed value)
     interception: re.Pattern[str]
     impact: re.Pattern[str]
     no_impact: re.Pattern[str]
@@ -129,6 +129,7 @@ class Lexicon:
     place_table: dict[str, str]
     locative: frozenset[str]  # prepositions that make a country name a place ("in Syria")
     fillers: frozenset[str]  # words allowed between the preposition and the name ("the northern")
+    passive_after: re.Pattern[str]  # "Kharkiv was hit": a name as the subject of an attack
     response: re.Pattern[str]  # "responded to": an attack and the strike answering it
     attributive: frozenset[str]  # "U.S. forces", "Iraqi army": a country name used as an adjective
 
@@ -146,10 +147,14 @@ class Lexicon:
         """
         if not self.locative:
             return True
-        words = re.findall(r"[\w'’-]+", before.lower())[-5:]
-        while words and words[-1] in self.fillers and words[-1] not in self.locative:
+        words = re.findall(r"[\w'’-]+", before)[-6:]
+        # walk back over fillers ("the southern city of", "the Somali capital,"), capitalised
+        # adjectives and possessives included
+        while words and words[-1].lower() not in self.locative and (
+            words[-1].lower() in self.fillers or words[-1][:1].isupper() or words[-1].endswith(("'s", "’s"))
+        ):
             words.pop()
-        return bool(words) and words[-1] in self.locative
+        return bool(words) and words[-1].lower() in self.locative
 
     def demonym_code(self, surface: str) -> str | None:
         return _stem_lookup(self.demonym_table, surface)
@@ -222,11 +227,12 @@ def _compile(data: dict[str, Any]) -> Lexicon:
     number = re.compile(rf"(?<!\w){num_re}(?!\w)", re.IGNORECASE)
     nouns = sorted(_list(data, "casualty_nouns"), key=len, reverse=True)
     noun_alt = "(?:" + "|".join(re.escape(n) for n in nouns) + r")(?:\s+\w+){0,2}?" if nouns else r"\w+"
-    casualty: list[tuple[str, re.Pattern[str]]] = []
+    casualty: list[tuple[str, re.Pattern[str], int | None]] = []
     for item in data["casualty_patterns"]:
         pattern = str(item["re"]).replace("{NUM}", num_re).replace("{NOUN}", noun_alt)
+        value = item.get("value")
         try:
-            casualty.append((str(item["field"]), re.compile(pattern, re.IGNORECASE)))
+            casualty.append((str(item["field"]), re.compile(pattern, re.IGNORECASE), int(value) if value is not None else None))
         except re.error as exc:
             raise DataFileError(f"bad casualty pattern {item['re']!r}: {exc}", source=data["language"]) from exc
     triggers: dict[str, re.Pattern[str]] = {}
@@ -312,7 +318,8 @@ def _compile(data: dict[str, Any]) -> Lexicon:
         demonym_table=demonyms,
         place_aliases=phrase_regex(list(places)) if places else None,
         place_table=places,
-        locative=frozenset(w.lower() for w in _list(data, "locative_prepositions")),
+        locative=frozenset(w.lower() for w in [*_list(data, "locative_prepositions"), *data.get("place_verbs", [])]),
+        passive_after=phrase_regex(list(data.get("passive_after", []))),
         fillers=frozenset(w.lower() for w in _list(data, "place_fillers")),
         response=phrase_regex(_list(data, "response_markers")),
         attributive=frozenset(w.lower() for w in data.get("attributive_heads", [])),

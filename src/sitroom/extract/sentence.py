@@ -75,13 +75,13 @@ def _casualties(
     text: str, lex: Lexicon, spans: list[tuple[str, int, int]]
 ) -> tuple[int | None, int | None]:
     found: dict[str, int] = {}
-    for fld, pattern in lex.casualty:
+    for fld, pattern, fixed in lex.casualty:
         if fld in found:
             continue
         for m in pattern.finditer(text):
             if fld == "fatalities" and lex.claimed_toll.search(text[max(0, m.start() - 40) : m.start()]):
                 continue  # a group's claimed toll is not a fatality figure
-            value = lex.to_number(m["n"])
+            value = fixed if fixed is not None else lex.to_number(m["n"])
             if value is None or value > _MAX_PLAUSIBLE:
                 continue
             found[fld] = value

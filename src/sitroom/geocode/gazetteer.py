@@ -1,0 +1,491 @@
+"""The offline gazetteer: find place names in text and resolve names to ranked places.
+
+:meth:`Gazetteer.scan` tokenises a text once and looks up n-grams of up to a few tokens in a
+dictionary of normalised names (see :mod:`sitroom.geocode.text`). Matches are non-overlapping,
+the longest wins, and several rules keep common words out:
+
+* in cased scripts (Latin, Cyrillic, Greek) a match must start with a capital letter;
+* ``stoplist.txt`` words never match on their own ("Most", "Central"), its phrases block
+  everything inside them ("Al Jazeera", "Times of Israel"), and its soft entries ("Hit",
+  "Reading") do not match at a sentence start or in a title-cased headline;
+* all-capitals aliases ("US", "UAE") only match all-capitals text;
+* a one-word name whose best candidate is a city is dropped when it reads as a surname:
+  preceded by a capitalised word that is not a sentence start, a place or a demonym
+  ("Lloyd Austin", "Mark Carney"); the same word is then dropped everywhere in that text.
+
+Variants tried when the plain form fails: the part after an elision ("l'Irak"), the part before
+a possessive or Turkish case suffix ("Iraq's", "Irak'ın"), Arabic and Hebrew proclitics
+("والعراق", "בבגדד"), and crude Russian/Ukrainian case endings ("Харькове", "Харьковской области").
+An admin1 name followed by an administrative word ("Anbar province", "Rostov region") or preceded
+by an Arabic/Persian one ("محافظة نينوى") matches the admin1 subdivision only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitroom.geocode.tables import TIER_ADMIN1, TIER_CITY, Tables, default_directory, ids_of, read_tables
+from sitroom.geocode.text import (
+    APOSTROPHES,
+    ARABIC_ARTICLES,
+    TOKEN_RE,
+    cyrillic_stem,
+    name_key,
+    normalise_token,
+    script_of,
+)
+from sitroom.records import Place
+
+__all__ = ["Gazetteer", "PlaceMatch"]
+
+_MAX_TOKENS = 8
+_ARABIC_PROCLITICS = ("وبال", "وال", "بال", "فال", "كال", "ولل", "لل", "وب", "ول", "فب", "و", "ب", "ل", "ف", "ك")
+_HEBREW_PREFIXES = frozenset("ובהלמשכ")
+#: Words that may stand capitalised right before a place without making it a surname.
+_PLACE_LEADS = frozenset(
+    """in at near of from to on for by and or but the a an into outside inside across around over
+    northern southern eastern western central north south east west northeast northwest southeast
+    southwest greater upper lower old downtown rural occupied province city town village district
+    region state governorate oblast camp base airport port strike strikes attack attacks""".split()
+)
+#: Administrative words after an admin1 name ("Anbar province"); Cyrillic ones as stems.
+_ADMIN_AFTER = frozenset(
+    """province provinces governorate governorates region regions state oblast district county
+    prefecture department division territory krai kray voivodeship emirate wilaya wilayah
+    област краи регион провинци"""
+    .split()
+)
+#: Arabic/Persian/Kurdish administrative words before an admin1 name ("محافظة نينوى").
+_ADMIN_BEFORE = frozenset({"محافظه", "ولايه", "استان", "اقليم", "منطقه", "مقاطعه", "پاريزگاي", "ولايت"})
+_ADMIN_WORDS = ("province", "governorate", "region", "state", "oblast", "district", "county", "prefecture",
+                "department", "division", "territory", "krai", "republic")
+_SENTENCE_GAP = re.compile(r"[.!?\n:;\"“”«»()\[\]|•·–—]")
+_JOIN_GAP = re.compile(r"[ \t\u00a0\u202f]{1,3}|[ \t\u00a0]?[-‐‑][ \t\u00a0]?")
+_ABBREVIATIONS = frozenset({"st", "ste", "mt", "ft", "pt", "sta", "u", "s", "dr", "d", "r"})
+_DEMONYM_SUFFIXES = frozenset(
+    "led backed based born linked aligned allied controlled held made supplied sponsored funded run "
+    "owned affiliated".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMatch:
+    """A place name found in a text: ``text[start:end] == surface``; candidates best first."""
+
+    start: int
+    end: int
+    surface: str
+    candidates: tuple[Place, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Tokens:
+    starts: list[int]
+    ends: list[int]
+    norms: list[str]
+    joinable: list[bool]  # joinable[k]: tokens k and k+1 may belong to one name
+    sentence_start: list[bool]
+    heads: dict[int, tuple[str, int]]  # token -> (norm of the part before the first apostrophe, its end)
+    tails: dict[int, tuple[str, int]]  # token -> (norm of the part after the last apostrophe, its start)
+
+
+def _tokenise(text: str) -> _Tokens:
+    starts: list[int] = []
+    ends: list[int] = []
+    norms: list[str] = []
+    heads: dict[int, tuple[str, int]] = {}
+    tails: dict[int, tuple[str, int]] = {}
+    for m in TOKEN_RE.finditer(text):
+        raw = m.group()
+        norm = normalise_token(raw)
+        if not norm:
+            continue
+        k = len(norms)
+        starts.append(m.start())
+        ends.append(m.end())
+        norms.append(norm)
+        if not raw.isalnum() and any(ch in APOSTROPHES for ch in raw):
+            marks = [i for i, ch in enumerate(raw) if ch in APOSTROPHES]
+            first, last = marks[0], marks[-1]
+            head, tail = raw[:first], raw[last + 1 :]
+            if head and len(raw) - first <= 5:  # "Iraq's", "Irak'ın", "Bağdat'ta"
+                heads[k] = (normalise_token(head), m.start() + first)
+            if tail and last <= 4:  # "l'Irak", "d'Alep", "dell'Iraq"
+                tails[k] = (normalise_token(tail), m.start() + last + 1)
+    n = len(norms)
+    joinable = [False] * max(n - 1, 0)
+    sentence_start = [True] + [False] * max(n - 1, 0)
+    for k in range(n - 1):
+        gap = text[ends[k] : starts[k + 1]]
+        if gap == " ":
+            joinable[k] = True
+            continue
+        abbreviation = gap.startswith(".") and norms[k] in _ABBREVIATIONS and (gap == "." or gap[1:].isspace())
+        if abbreviation or _JOIN_GAP.fullmatch(gap):
+            joinable[k] = True
+        if not abbreviation and _SENTENCE_GAP.search(gap):
+            sentence_start[k + 1] = True
+    return _Tokens(starts, ends, norms, joinable, sentence_start, heads, tails)
+
+
+def _is_cased(ch: str) -> bool:
+    return ch.lower() != ch.upper()
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    first: int  # first token
+    last: int  # last token (inclusive)
+    start: int  # character offsets
+    end: int
+    key: str
+    blocked: bool = False  # a stoplist phrase: consumes the tokens, yields no match
+    stem: bool = False  # ``key`` is a Cyrillic stem key
+    admin1_only: bool = False  # "Anbar province": keep the admin1 candidates only
+
+
+class Gazetteer:
+    """Place names and their candidates; build it with :meth:`load` (all I/O happens there)."""
+
+    __slots__ = ("_max_tokens", "_prefixes", "_ranked", "_stem_index", "_stem_prefixes", "_t")
+
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+        self._ranked: dict[str, tuple[int, ...]] = {}
+        prefixes: set[str] = set()
+        longest = 1
+        stem_index: dict[str, int | list[int]] = {}
+        for key, value in tables.index.items():
+            if " " in key:
+                parts = key.split(" ")
+                longest = max(longest, len(parts))
+                prefix = parts[0]
+                prefixes.add(prefix)
+                for part in parts[1:-1]:
+                    prefix += " " + part
+                    prefixes.add(prefix)
+            if "\u0400" <= key[0] <= "\u052f":
+                stem = " ".join([cyrillic_stem(p) for p in key.split(" ")])
+                current = stem_index.get(stem)
+                if current is None:
+                    stem_index[stem] = value
+                else:
+                    merged = ids_of(current) + [i for i in ids_of(value) if i not in ids_of(current)]
+                    stem_index[stem] = merged
+        for key in tables.stoplist | tables.soft_stoplist:
+            parts = key.split(" ")
+            longest = max(longest, len(parts))
+            for n in range(1, len(parts)):
+                prefixes.add(" ".join(parts[:n]))
+        stem_prefixes: set[str] = set()
+        for stem in stem_index:
+            parts = stem.split(" ")
+            for n in range(1, len(parts)):
+                stem_prefixes.add(" ".join(parts[:n]))
+        self._prefixes = frozenset(prefixes)
+        self._stem_index = stem_index
+        self._stem_prefixes = frozenset(stem_prefixes)
+        self._max_tokens = min(longest, _MAX_TOKENS)
+
+    @classmethod
+    def load(cls, directory: Path | None = None) -> Gazetteer:
+        """Read the packaged gazetteer (or the one in ``directory``)."""
+        return cls(read_tables(directory or default_directory()))
+
+    @property
+    def size(self) -> int:
+        """Number of places."""
+        return len(self._t.places)
+
+    # ------------------------------------------------------------------------------------------
+    # ranking
+
+    def _rank(self, ids: list[int] | set[int]) -> list[int]:
+        """Hand-written site > airport > country > admin1 > city, then by population.
+
+        A city that shares its name with its own admin1 ("Kirkuk", "Idlib") ranks above it.
+        """
+        t = self._t
+        order = sorted(set(ids), key=lambda i: (t.tiers[i], -t.populations[i], t.places[i].gazetteer_id or ""))
+        for pos, i in enumerate(order):
+            if t.tiers[i] != TIER_ADMIN1:
+                continue
+            adm = t.places[i]
+            for later in range(pos + 1, len(order)):
+                j = order[later]
+                city = t.places[j]
+                if t.tiers[j] == TIER_CITY and city.country_code == adm.country_code and city.admin1 == adm.name:
+                    order.insert(pos, order.pop(later))
+                    break
+        return order
+
+    def _hit_ids(self, hit: _Hit) -> tuple[int, ...]:
+        cache_key = ("\x00" if hit.stem else "") + ("\x01" if hit.admin1_only else "") + hit.key
+        cached = self._ranked.get(cache_key)
+        if cached is None:
+            ids = self._rank(ids_of((self._stem_index if hit.stem else self._t.index).get(hit.key)))
+            if hit.admin1_only:
+                ids = [i for i in ids if self._t.tiers[i] == TIER_ADMIN1]
+            cached = tuple(ids)
+            self._ranked[cache_key] = cached
+        return cached
+
+    # ------------------------------------------------------------------------------------------
+    # scanning
+
+    def scan(self, text: str, lang: str = "en") -> list[PlaceMatch]:
+        """Place names in ``text``: non-overlapping, longest first, in text order.
+
+        The rules depend on the script of each token, so ``lang`` is only a hint and every
+        language gets the same treatment (Arabic-script and Hebrew clitics are always tried).
+        """
+        del lang
+        toks = _tokenise(text)
+        n = len(toks.norms)
+        hits: list[_Hit] = []
+        k = 0
+        while k < n:
+            hit = self._longest_at(toks, k)
+            if hit is None:
+                k += 1
+                continue
+            hits.append(hit)
+            k = hit.last + 1
+        return self._accept(text, toks, hits)
+
+    def _longest_at(self, toks: _Tokens, k: int) -> _Hit | None:
+        norms = toks.norms
+        tok = norms[k]
+        firsts: list[tuple[str, int]] = [(tok, toks.starts[k])]
+        if k in toks.tails:
+            firsts.append(toks.tails[k])
+        script = script_of(tok[0])
+        if script == "arabic":
+            if tok in _ADMIN_BEFORE and k + 1 < len(norms) and toks.joinable[k]:
+                inner = self._longest_at(toks, k + 1)
+                if inner is not None and not inner.blocked:
+                    admin = _Hit(k, inner.last, toks.starts[k], inner.end, inner.key, stem=inner.stem,
+                                 admin1_only=True)
+                    if self._hit_ids(admin):
+                        return admin
+            firsts.extend((tok[len(p) :], toks.starts[k] + len(p)) for p in _ARABIC_PROCLITICS
+                          if tok.startswith(p) and len(tok) - len(p) >= 3)
+        elif script == "hebrew" and tok[0] in _HEBREW_PREFIXES and len(tok) >= 4:
+            firsts.append((tok[1:], toks.starts[k] + 1))
+            if tok[1] in _HEBREW_PREFIXES and len(tok) >= 5:
+                firsts.append((tok[2:], toks.starts[k] + 2))
+        best: _Hit | None = None
+        for first, start in firsts:
+            hit = self._extend(toks, k, first, start, self._t.index, self._prefixes)
+            if hit is None and script == "cyrillic":
+                hit = self._extend(toks, k, cyrillic_stem(first), start, self._stem_index, self._stem_prefixes,
+                                   stem=True)
+            if hit is not None and (best is None or hit.last > best.last):
+                best = hit
+        if best is not None and not best.blocked:
+            best = self._with_admin_word(toks, best)
+        return best
+
+    def _with_admin_word(self, toks: _Tokens, hit: _Hit) -> _Hit:
+        """Extend "Anbar" to "Anbar province" (admin1 candidates only) when the next word says so."""
+        nxt = hit.last + 1
+        if nxt >= len(toks.norms) or not toks.joinable[hit.last] or hit.end != toks.ends[hit.last]:
+            return hit
+        word = toks.norms[nxt]
+        if word not in _ADMIN_AFTER and cyrillic_stem(word) not in _ADMIN_AFTER:
+            return hit
+        admin = _Hit(hit.first, nxt, hit.start, toks.ends[nxt], hit.key, stem=hit.stem, admin1_only=True)
+        return admin if self._hit_ids(admin) else hit
+
+    def _extend(self, toks: _Tokens, k: int, first: str, start: int, index: dict[str, int | list[int]],
+                prefixes: frozenset[str], *, stem: bool = False) -> _Hit | None:
+        """The longest name starting at token ``k`` whose first token reads ``first``."""
+        stoplist: set[str] = set() if stem else self._t.stoplist
+        norms = toks.norms
+        n = len(norms)
+        heads = {} if stem else toks.heads
+        plain_first = first == norms[k]
+        best: _Hit | None = None
+        key = first
+        j = k
+        while True:
+            if key in stoplist:
+                best = _Hit(k, j, start, toks.ends[j], key, blocked=True)
+            elif key in index:
+                best = _Hit(k, j, start, toks.ends[j], key, stem=stem)
+            elif j in heads and (j > k or plain_first):
+                # the part before an apostrophe completes the name ("Iraq's", "Ain al-Asad's")
+                head_key = (key.rsplit(" ", 1)[0] + " " if j > k else "") + heads[j][0]
+                if head_key in index:
+                    best = _Hit(k, j, start, heads[j][1], head_key, stem=stem)
+            if j + 1 >= n or j + 1 - k >= self._max_tokens or not toks.joinable[j]:
+                break
+            nxt = cyrillic_stem(norms[j + 1]) if stem else norms[j + 1]
+            longer = key + " " + nxt
+            if longer in prefixes or longer in index or longer in stoplist:
+                key = longer
+                j += 1
+                continue
+            if j + 1 in heads:
+                head_key = key + " " + heads[j + 1][0]
+                if head_key in index:
+                    best = _Hit(k, j + 1, start, heads[j + 1][1], head_key, stem=stem)
+            break
+        return best
+
+    def _accept(self, text: str, toks: _Tokens, hits: list[_Hit]) -> list[PlaceMatch]:
+        t = self._t
+        covered: set[int] = set()
+        for h in hits:
+            covered.update(range(h.first, h.last + 1))
+        kept: list[tuple[_Hit, tuple[int, ...]]] = []
+        surnames: set[str] = set()
+        for h in hits:
+            if h.blocked:
+                continue
+            # leading articles ("al-Qaim") do not count for the capital-letter rule
+            lead = h.first
+            while lead < h.last and toks.norms[lead] in ARABIC_ARTICLES:
+                lead += 1
+            lead_char = text[max(h.start, toks.starts[lead])]
+            cased = _is_cased(lead_char)
+            if cased and not lead_char.isupper():
+                continue
+            single = h.first == h.last
+            if single and h.key in t.soft_stoplist and (
+                toks.sentence_start[h.first] or self._in_headline(text, h.start)
+            ):
+                continue
+            ids = self._hit_ids(h)
+            caps_only = t.caps_only.get(h.key)
+            if caps_only and not all(ch.isupper() for ch in text[h.start : h.end] if ch.isalpha()):
+                ids = tuple(i for i in ids if i not in caps_only)
+            if not ids:
+                continue
+            if single and cased and t.tiers[ids[0]] == TIER_CITY and self._reads_as_surname(text, toks, h.first,
+                                                                                             covered):
+                surnames.add(h.key)
+                continue
+            kept.append((h, ids))
+        out: list[PlaceMatch] = []
+        for h, ids in kept:
+            if h.first == h.last and h.key in surnames:
+                continue
+            start = h.start
+            # include a transliterated Arabic article written before the name ("al-Tanf")
+            before = h.first - 1
+            if before >= 0 and toks.norms[before] in ARABIC_ARTICLES and before not in covered:
+                gap = text[toks.ends[before] : toks.starts[h.first]]
+                if gap in ("-", "‐", "‑") or (toks.norms[before] in ("al", "el") and gap == " "):
+                    start = toks.starts[before]
+            out.append(PlaceMatch(start, h.end, text[start : h.end], tuple(t.places[i] for i in ids)))
+        return out
+
+    def _reads_as_surname(self, text: str, toks: _Tokens, k: int, covered: set[int]) -> bool:
+        if k == 0 or toks.sentence_start[k] or not toks.joinable[k - 1]:
+            return False
+        prev = k - 1
+        if prev in covered or toks.sentence_start[prev] or toks.norms[prev] in _PLACE_LEADS:
+            return False
+        word = text[toks.starts[prev] : toks.ends[prev]]
+        if not word[:1].isupper() or text[toks.ends[prev] : toks.starts[k]] != " ":
+            return False
+        if self.demonym(word) is not None:
+            return False
+        return not self._in_headline(text, toks.starts[k])
+
+    @staticmethod
+    def _in_headline(text: str, pos: int) -> bool:
+        """True when the line around ``pos`` is title-cased ("Drone Strike Hits Base Near Erbil")."""
+        line_start = text.rfind("\n", 0, pos) + 1
+        line_end = text.find("\n", pos)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 3]
+        if len(words) < 3:
+            return False
+        capitalised = sum(1 for w in words if w[0].isupper())
+        return capitalised / len(words) >= 0.7
+
+    # ------------------------------------------------------------------------------------------
+    # lookups
+
+    def _key_ids(self, key: str) -> set[int]:
+        t = self._t
+        return set(ids_of(t.index.get(key))) | set(ids_of(t.lookup_index.get(key)))
+
+    def lookup(self, name: str, *, country_code: str | None = None) -> list[Place]:
+        """Ranked candidates for a name; places in ``country_code`` (if given) come first.
+
+        Tries, in turn: the name as written; without a leading article ("al-Tanf", "the Gambia");
+        without a trailing administrative word ("Anbar province", admin1 candidates only);
+        Russian/Ukrainian case endings.
+        """
+        key = name_key(name)
+        if not key:
+            return []
+        t = self._t
+        ids = self._key_ids(key)
+        parts = key.split(" ")
+        if not ids and len(parts) > 1 and parts[0] in ARABIC_ARTICLES | {"the"}:
+            ids = self._key_ids(" ".join(parts[1:]))
+        if not ids and len(parts) > 1 and (parts[-1] in _ADMIN_AFTER or cyrillic_stem(parts[-1]) in _ADMIN_AFTER):
+            ids = {i for i in self._lookup_ids(" ".join(parts[:-1])) if t.tiers[i] == TIER_ADMIN1}
+        if not ids and script_of(key[0]) == "cyrillic":
+            ids = set(ids_of(self._stem_index.get(" ".join(cyrillic_stem(p) for p in parts))))
+        ranked = [t.places[i] for i in self._rank(ids)]
+        if country_code:
+            cc = country_code.upper()
+            ranked = [p for p in ranked if p.country_code == cc] + [p for p in ranked if p.country_code != cc]
+        return ranked
+
+    def _lookup_ids(self, key: str) -> set[int]:
+        ids = self._key_ids(key)
+        parts = key.split(" ")
+        if not ids and len(parts) > 1 and parts[0] in ARABIC_ARTICLES | {"the"}:
+            ids = self._key_ids(" ".join(parts[1:]))
+        return ids
+
+    def country(self, code_or_name: str) -> Place | None:
+        """The country for an ISO alpha-2/alpha-3 code or a name, with a representative point."""
+        text = code_or_name.strip()
+        t = self._t
+        if len(text) == 2 and text.isalpha():
+            idx = t.country_index.get(text.upper())
+            if idx is not None:
+                return t.places[idx]
+        for place in self.lookup(text):
+            if place.kind == "country":
+                return place
+        return None
+
+    def admin1(self, country_code: str, name: str) -> Place | None:
+        """The first-level subdivision called ``name`` ("Anbar", "Al Anbar", "Anbar province")."""
+        cc = country_code.strip().upper()
+        for place in self.lookup(name, country_code=cc):
+            if place.kind == "admin1" and place.country_code == cc:
+                return place
+        key = name_key(name)
+        for word in _ADMIN_WORDS:
+            if key.endswith(" " + word):
+                return self.admin1(cc, key[: -len(word) - 1])
+        return None
+
+    def demonym(self, word: str) -> str | None:
+        """ISO code for a demonym or adjective: "Iraqi" -> "IQ", "Saudi-led" -> "SA", "Syrians" -> "SY"."""
+        key = name_key(word)
+        if not key:
+            return None
+        demonyms = self._t.demonyms
+        found = demonyms.get(key)
+        if found is None and " " in key and key.rsplit(" ", 1)[1] in _DEMONYM_SUFFIXES:
+            key = key.rsplit(" ", 1)[0]
+            found = demonyms.get(key)
+        if found is None and key.endswith("s"):
+            found = demonyms.get(key[:-1])
+        return found
+
+    def country_name(self, code: str) -> str | None:
+        """English short name as ACLED spells it: "IR" -> "Iran", "CD" -> "Democratic Republic of Congo"."""
+        return self._t.country_names.get(code.strip().upper())
