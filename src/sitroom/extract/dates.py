@@ -238,6 +238,8 @@ def find_dates(sentence: str, lex: Lexicon, published: date | None, *, year_hint
             add(DateHit(m.start(), m.end(), published - timedelta(days=2), "week", "relative"))
         elif spec == "last_week":
             add(DateHit(m.start(), m.end(), published - timedelta(days=7), "week", "relative"))
+        elif spec == "two_weeks":
+            add(DateHit(m.start(), m.end(), published - timedelta(days=14), "week", "relative"))
         elif spec == "month":
             add(DateHit(m.start(), m.end(), published.replace(day=max(1, min(15, published.day))), "month", "relative"))
         elif spec == "last_month":

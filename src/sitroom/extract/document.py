@@ -10,6 +10,7 @@ mentions; merge readings that tell the same attack; label the main and backgroun
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -26,9 +27,9 @@ __all__ = ["extract_document"]
 _PRECISION_RANK = {"site": 0, "town": 1, "admin1": 2, "country": 3}
 _DATE_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 _DATELINE = re.compile(
-    r"^\s*(?:date\s+\d{4}-\d\d(?:-\d\d)?\s+)?"  # an archive's date marker
+    r"^\s*(?:date\s+\d{4}-\d\d(?:-\d\d)?\s+)?\(?"  # an archive's date marker
     r"[A-Z][A-Z'’.\- ]{2,40}(?:\s*\([^)]{1,40}\))?(?:,\s*[A-Z][\w'’.\- ]{1,40}?)?(?:,\s*\w+\.?\s+\d{1,2})?"
-    r"\s*(?:\(\w+\)\s*)?(?:[—–:]|-{1,2}\s)\s*",
+    r"\)?\s*(?:\(\w+\)\s*)?(?:[—–:]|-{1,2}\s)\s*",
     re.MULTILINE,
 )
 _SPLIT_KM = 25.0
@@ -104,7 +105,7 @@ def _dateline_ranges(text: str) -> list[tuple[int, int]]:
     pos = 0
     for line in text[:1500].splitlines(keepends=True)[:8]:
         m = _DATELINE.match(line)
-        if m and m.group(0).strip(" —–:-").split(",")[0].strip().isupper():
+        if m and m.group(0).strip(" —–:-()").split(",")[0].split("(")[0].strip().isupper():
             ranges.append((pos, pos + m.end()))
         pos += len(line)
     return ranges
@@ -266,7 +267,8 @@ def extract_document(
     doc_countries: dict[str, int] = {}
     for m in matches:
         top = m.candidates[0]
-        if top.country_code and (len(m.candidates) == 1 or top.precision == "country"):
+        multi = len(re.findall(r"\w+", m.surface)) > 1
+        if top.country_code and (top.precision in ("country", "admin1") or (multi and len(m.candidates) == 1)):
             doc_countries[top.country_code] = doc_countries.get(top.country_code, 0) + 1
     demonyms = gaz.demonym
     year_hint = None
@@ -275,6 +277,12 @@ def extract_document(
         year_hint = max(years) if years else None
 
     date_words = {w.strip("*") for w in (*lex.months, *lex.weekdays)}
+    starts = [s.start for s in sentences]
+
+    def sentence_start(pos: int) -> int:
+        i = bisect_right(starts, pos) - 1
+        return starts[i] if i >= 0 else 0
+
     def placed(m: PlaceMatch) -> bool:
         """Is this name the place of something, not an adjective, a brand or a stray word?"""
         top = m.candidates[0]
@@ -285,7 +293,8 @@ def extract_document(
             return False
         single = len(re.findall(r"\w+", m.surface)) == 1
         if (top.precision == "country" or single) and not (
-            lex.is_locative(text[max(0, m.start - 60) : m.start]) or lex.passive_after.match(text[end : end + 30].lstrip(" ,"))
+            lex.is_locative(text[max(0, m.start - 60, sentence_start(m.start)) : m.start])
+            or lex.passive_after.match(text[end : end + 30].lstrip(" ,"))
         ):
             return False
         # a one-word town abroad, in a report about other countries, is more often a homonym
@@ -351,13 +360,14 @@ def extract_document(
                 spans.append(Span("location", m.start, m.end, m.surface))
             fine = [p for p in places if p.precision in ("site", "town")]
             groups = [[p] for p in fine] if len(fine) > 1 else [places[:1]]
-            for value, precision in dates:
-                for group in groups:
-                    cands.append(
-                        _Candidate(
-                            sent, reading, value, precision, own_date and not headline, list(group), own_place, list(spans)
-                        )
-                    )
+            if len(groups) == len(dates) > 1:
+                pairs = list(zip(dates, groups, strict=True))  # "a week after X in A, and two weeks after Y in B"
+            else:
+                pairs = [(d, g) for d in dates for g in groups]
+            for (value, precision), group in pairs:
+                cands.append(
+                    _Candidate(sent, reading, value, precision, own_date and not headline, list(group), own_place, list(spans))
+                )
         day_values = [v for v, p in resolved if v is not None and p == "day"]
         if day_values and own_date:
             narrative = day_values[-1]

@@ -248,12 +248,22 @@ class Gazetteer:
         k = 0
         while k < n:
             hit = self._longest_at(toks, k)
-            if hit is None:
+            if hit is None or (not hit.blocked and not self._capitalised(text, toks, hit)):
+                # "the Red Sea", "occupied West Bank": try again from the next token
                 k += 1
                 continue
             hits.append(hit)
             k = hit.last + 1
         return self._accept(text, toks, hits)
+
+    @staticmethod
+    def _capitalised(text: str, toks: _Tokens, hit: _Hit) -> bool:
+        """In cased scripts a name starts with a capital (leading "al-"/"el-" articles aside)."""
+        lead = hit.first
+        while lead < hit.last and toks.norms[lead] in ARABIC_ARTICLES:
+            lead += 1
+        lead_char = text[max(hit.start, toks.starts[lead])]
+        return not _is_cased(lead_char) or lead_char.isupper()
 
     def _longest_at(self, toks: _Tokens, k: int) -> _Hit | None:
         norms = toks.norms
@@ -284,6 +294,12 @@ class Gazetteer:
                                    stem=True)
             if hit is not None and (best is None or hit.last > best.last):
                 best = hit
+        if best is not None and best.blocked and best.first == best.last and best.key in self._t.index:
+            # "Rivers State", "Bay region": a stoplisted word followed by an administrative word
+            plain = _Hit(best.first, best.last, best.start, best.end, best.key)
+            extended = self._with_admin_word(toks, plain)
+            if extended is not plain:
+                return extended
         if best is not None and not best.blocked:
             best = self._with_admin_word(toks, best)
         return best
@@ -339,20 +355,14 @@ class Gazetteer:
         t = self._t
         covered: set[int] = set()
         for h in hits:
-            covered.update(range(h.first, h.last + 1))
+            if not h.blocked:
+                covered.update(range(h.first, h.last + 1))
         kept: list[tuple[_Hit, tuple[int, ...]]] = []
         surnames: set[str] = set()
         for h in hits:
             if h.blocked:
                 continue
-            # leading articles ("al-Qaim") do not count for the capital-letter rule
-            lead = h.first
-            while lead < h.last and toks.norms[lead] in ARABIC_ARTICLES:
-                lead += 1
-            lead_char = text[max(h.start, toks.starts[lead])]
-            cased = _is_cased(lead_char)
-            if cased and not lead_char.isupper():
-                continue
+            cased = _is_cased(text[h.start])
             single = h.first == h.last
             if single and h.key in t.soft_stoplist and (
                 toks.sentence_start[h.first] or self._in_headline(text, h.start)
