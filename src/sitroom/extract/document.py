@@ -346,8 +346,8 @@ def extract_document(
             reading = read_sentence(clause, lex, act, demonyms, assume_violent=assume)
             if reading is None:
                 continue
-            if reading.aggregate and not event_hits:
-                continue
+            if reading.aggregate and not any(h.precision == "day" for h in event_hits):
+                continue  # "dozens of attacks since October", "killed 4,000 in attacks that began in 2023"
             dates = resolved or ([(narrative, "day")] if narrative else [(None, "day")])
             own_place = bool(splaces) and not headline
             places = splaces or paragraph_places.get(sent.paragraph, [])[-1:]

@@ -135,6 +135,10 @@ def _demonym_near(
     return None, -1
 
 
+def _is_explosion(lex: Lexicon, surface: str) -> bool:
+    return surface in lex.raw.get("explosion_words", ())
+
+
 def read_sentence(
     text: str,
     lex: Lexicon,
@@ -212,7 +216,10 @@ def read_sentence(
     elif "gunfire" in strong:
         civ = lex.civilian.search(text) is not None
         sub, weapon_class = (ATTACK if civ else CLASH), "gunfire"
-    elif "ied" in classes:
+    elif "ied" in classes and (
+        any(not _is_explosion(lex, x) for x in surfaces if lex.is_weak(x)) or lex.generic_attack.search(text) or hits
+    ):
+        # a bare "blast" or "explosion" is an accident until something says it was an attack
         sub, weapon_class = IED, "ied"
     elif "airstrike" in classes and (air_state or lex.strike_words.search(text)):
         sub, weapon_class = AIR, "airstrike"
