@@ -48,6 +48,13 @@ class ActorDictionary:
         hits.sort(key=lambda h: h.start)
         return hits
 
+    def country_of(self, name: str | None) -> str | None:
+        """The home country of a named non-state group ("Houthis" -> "YE")."""
+        for entry in self.by_alias.values():
+            if entry[0] == name and entry[1] != "state":
+                return entry[2]
+        return None
+
     def forces_of(self, country_code: str | None) -> str | None:
         if not country_code:
             return None

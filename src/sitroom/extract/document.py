@@ -181,7 +181,8 @@ def _most_specific(places: list[Place]) -> list[Place]:
 def _merge_into(target: _Candidate, other: _Candidate) -> None:
     a, b = target.reading, other.reading
     sub = a.sub_event_type
-    if _SUB_RANK.get(b.sub_event_type, 0) > _SUB_RANK.get(sub, 0) and b.strength >= a.strength - 1:
+    rank_a, rank_b = _SUB_RANK.get(sub, 0), _SUB_RANK.get(b.sub_event_type, 0)
+    if rank_b > rank_a and (rank_a <= _SUB_RANK["Armed clash"] or b.sub_event_type == "Suicide bomb" or a.strength < b.strength):
         sub = b.sub_event_type
 
     def pick(x: int | None, y: int | None) -> int | None:
@@ -306,6 +307,11 @@ def extract_document(
         )
 
     place_matches = [m for m in matches if placed(m)]
+    focus: dict[str, int] = {}
+    for m in place_matches:
+        code = m.candidates[0].country_code
+        if code:
+            focus[code] = focus.get(code, 0) + 1
     cands: list[_Candidate] = []
     narrative: date | None = published
     paragraph_places: dict[int, list[Place]] = {}
@@ -342,7 +348,7 @@ def extract_document(
             ]
             splaces = _most_specific(_choose_places(smatches, doc_countries))
             if splaces:
-                paragraph_places.setdefault(sent.paragraph, []).extend(splaces)
+                paragraph_places.setdefault(sent.paragraph, []).extend(p for p in splaces if p.precision != "country")
             reading = read_sentence(clause, lex, act, demonyms, assume_violent=assume)
             if reading is None:
                 continue
@@ -406,12 +412,14 @@ def extract_document(
     for c in merged:
         r = c.reading
         place = c.places[0] if c.places else None
-        if place is None and doc_countries:
-            code = max(doc_countries, key=lambda k: doc_countries[k])
-            place = gaz.country(code)
-        if place is not None and not place.country_code and doc_countries:
-            code = max(doc_countries, key=lambda k: doc_countries[k])
-            place = replace(place, country_code=code, country=gaz.country_name(code))
+        fallback = max(focus, key=lambda k: focus[k]) if focus else None
+        if place is None and fallback:
+            place = gaz.country(fallback)
+        if place is not None and not place.country_code:
+            # a sea: coded to the country of the attacking group, else the report's focus
+            code = act.country_of(r.actor1) or fallback
+            if code:
+                place = replace(place, country_code=code, country=gaz.country_name(code))
         role = "main"
         if published is not None and c.value is not None and c.value < published - timedelta(days=2):
             role = "background"

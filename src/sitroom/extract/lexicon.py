@@ -147,12 +147,17 @@ class Lexicon:
         """
         if not self.locative:
             return True
+        before = re.split(r"[:;|•()\[\]]", before)[-1]
         words = re.findall(r"[\w'’-]+", before)[-6:]
-        # walk back over fillers ("the southern city of", "the Somali capital,"), capitalised
-        # adjectives and possessives included
-        while words and words[-1].lower() not in self.locative and (
-            words[-1].lower() in self.fillers or words[-1][:1].isupper() or words[-1].endswith(("'s", "’s"))
-        ):
+        # walk back over fillers ("the southern city of"); a capitalised adjective or a
+        # possessive only counts as a filler before another filler ("the Somali capital,")
+        after_filler = False
+        while words and words[-1].lower() not in self.locative:
+            w = words[-1]
+            if w.lower() in self.fillers:
+                after_filler = True
+            elif not (after_filler and (w[:1].isupper() or w.endswith(("'s", "’s")))):
+                break
             words.pop()
         return bool(words) and words[-1].lower() in self.locative
 

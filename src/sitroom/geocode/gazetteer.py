@@ -45,17 +45,11 @@ _ARABIC_PROCLITICS = ("وبال", "وال", "بال", "فال", "كال", "ول�
 _HEBREW_PREFIXES = frozenset("ובהלמשכ")
 #: Words that may stand capitalised right before a place without making it a surname.
 _PLACE_LEADS = frozenset(
-    """in at near of from to on for by and or but the a an into outside inside across around over
-    northern southern eastern western central north south east west northeast northwest southeast
-    southwest greater upper lower old downtown rural occupied province city town village district
-    region state governorate oblast camp base airport port strike strikes attack attacks""".split()
+    ["in", "at", "near", "of", "from", "to", "on", "for", "by", "and", "or", "but", "the", "a", "an", "into", "outside", "inside", "across", "around", "over", "northern", "southern", "eastern", "western", "central", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "greater", "upper", "lower", "old", "downtown", "rural", "occupied", "province", "city", "town", "village", "district", "region", "state", "governorate", "oblast", "camp", "base", "airport", "port", "strike", "strikes", "attack", "attacks"]
 )
 #: Administrative words after an admin1 name ("Anbar province"); Cyrillic ones as stems.
 _ADMIN_AFTER = frozenset(
-    """province provinces governorate governorates region regions state oblast district county
-    prefecture department division territory krai kray voivodeship emirate wilaya wilayah
-    област краи регион провинци"""
-    .split()
+    ["province", "provinces", "governorate", "governorates", "region", "regions", "state", "oblast", "district", "county", "prefecture", "department", "division", "territory", "krai", "kray", "voivodeship", "emirate", "wilaya", "wilayah", "област", "краи", "регион", "провинци"]
 )
 #: Arabic/Persian/Kurdish administrative words before an admin1 name ("محافظة نينوى").
 _ADMIN_BEFORE = frozenset({"محافظه", "ولايه", "استان", "اقليم", "منطقه", "مقاطعه", "پاريزگاي", "ولايت"})
@@ -65,8 +59,7 @@ _SENTENCE_GAP = re.compile(r"[.!?\n:;\"“”«»()\[\]|•·–—]")
 _JOIN_GAP = re.compile(r"[ \t\u00a0\u202f]{1,3}|[ \t\u00a0]?[-‐‑][ \t\u00a0]?")
 _ABBREVIATIONS = frozenset({"st", "ste", "mt", "ft", "pt", "sta", "u", "s", "dr", "d", "r"})
 _DEMONYM_SUFFIXES = frozenset(
-    "led backed based born linked aligned allied controlled held made supplied sponsored funded run "
-    "owned affiliated".split()
+    ["led", "backed", "based", "born", "linked", "aligned", "allied", "controlled", "held", "made", "supplied", "sponsored", "funded", "run", "owned", "affiliated"]
 )
 
 

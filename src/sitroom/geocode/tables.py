@@ -23,10 +23,10 @@ from sitroom.records import GEO_PRECISIONS, GeoPrecision, Place
 
 __all__ = [
     "FORMAT_VERSION",
-    "ids_of",
     "GENERATED_FILES",
     "Tables",
     "default_directory",
+    "ids_of",
     "read_tables",
 ]
 
