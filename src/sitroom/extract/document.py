@@ -213,6 +213,8 @@ def _merge_into(target: _Candidate, other: _Candidate) -> None:
         or _PRECISION_RANK[other.places[0].precision] < _PRECISION_RANK[target.places[0].precision]
     ):
         target.places = other.places
+    if target.reading.generic and not other.reading.generic:
+        target.reading = replace(target.reading, generic=False)
     target.spans.extend(other.spans)
     target.merged += 1
 
@@ -230,6 +232,8 @@ def _same_event(a: _Candidate, b: _Candidate) -> bool:
     ta, tb = EVENT_TYPE_OF[a.reading.sub_event_type], EVENT_TYPE_OF[b.reading.sub_event_type]
     if DISRUPTED in (a.reading.sub_event_type, b.reading.sub_event_type):
         return True
+    if a.reading.generic or b.reading.generic or not (b.own_date or b.own_place):
+        return True  # a generic or follow-up sentence may tell the same attack in other words
     return ta == tb or min(a.reading.strength, b.reading.strength) == 1
 
 

@@ -60,6 +60,7 @@ class SentenceReading:
     actor2: str | None = None
     attacker_country: str | None = None
     aggregate: bool = False
+    generic: bool = False  # the type rests only on generic words ("attack", "killed")
     spans: tuple[tuple[str, int, int], ...] = field(default=())
 
     @property
@@ -187,6 +188,7 @@ def read_sentence(
             break
 
     # sub-event type by ACLED's precedence
+    generic = False
     impact = bool(lex.impact.search(text)) or has_casualties
     intercepted: bool | None = True if intercept else None
     weapon_class: str | None = None
@@ -226,6 +228,7 @@ def read_sentence(
     elif "clash" in classes or "attack" in classes or "gunfire" in classes:
         if not has_casualties:
             return None
+        generic = True
         mil = lex.military_target.search(text) is not None
         civ = lex.civilian.search(text) is not None
         if civ and not mil:
@@ -317,6 +320,7 @@ def read_sentence(
         actor2=actor2,
         attacker_country=attacker_code,
         aggregate=aggregate,
+        generic=generic,
         spans=tuple(spans),
     )
 

@@ -41,25 +41,155 @@ from sitroom.records import Place
 __all__ = ["Gazetteer", "PlaceMatch"]
 
 _MAX_TOKENS = 8
-_ARABIC_PROCLITICS = ("وبال", "وال", "بال", "فال", "كال", "ولل", "لل", "وب", "ول", "فب", "و", "ب", "ل", "ف", "ك")
+_ARABIC_PROCLITICS = (
+    "وبال",
+    "وال",
+    "بال",
+    "فال",
+    "كال",
+    "ولل",
+    "لل",
+    "وب",
+    "ول",
+    "فب",
+    "و",
+    "ب",
+    "ل",
+    "ف",
+    "ك",
+)
 _HEBREW_PREFIXES = frozenset("ובהלמשכ")
 #: Words that may stand capitalised right before a place without making it a surname.
 _PLACE_LEADS = frozenset(
-    ["in", "at", "near", "of", "from", "to", "on", "for", "by", "and", "or", "but", "the", "a", "an", "into", "outside", "inside", "across", "around", "over", "northern", "southern", "eastern", "western", "central", "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "greater", "upper", "lower", "old", "downtown", "rural", "occupied", "province", "city", "town", "village", "district", "region", "state", "governorate", "oblast", "camp", "base", "airport", "port", "strike", "strikes", "attack", "attacks"]
+    [
+        "in",
+        "at",
+        "near",
+        "of",
+        "from",
+        "to",
+        "on",
+        "for",
+        "by",
+        "and",
+        "or",
+        "but",
+        "the",
+        "a",
+        "an",
+        "into",
+        "outside",
+        "inside",
+        "across",
+        "around",
+        "over",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "greater",
+        "upper",
+        "lower",
+        "old",
+        "downtown",
+        "rural",
+        "occupied",
+        "province",
+        "city",
+        "town",
+        "village",
+        "district",
+        "region",
+        "state",
+        "governorate",
+        "oblast",
+        "camp",
+        "base",
+        "airport",
+        "port",
+        "strike",
+        "strikes",
+        "attack",
+        "attacks",
+    ]
 )
 #: Administrative words after an admin1 name ("Anbar province"); Cyrillic ones as stems.
 _ADMIN_AFTER = frozenset(
-    ["province", "provinces", "governorate", "governorates", "region", "regions", "state", "oblast", "district", "county", "prefecture", "department", "division", "territory", "krai", "kray", "voivodeship", "emirate", "wilaya", "wilayah", "област", "краи", "регион", "провинци"]
+    [
+        "province",
+        "provinces",
+        "governorate",
+        "governorates",
+        "region",
+        "regions",
+        "state",
+        "oblast",
+        "district",
+        "county",
+        "prefecture",
+        "department",
+        "division",
+        "territory",
+        "krai",
+        "kray",
+        "voivodeship",
+        "emirate",
+        "wilaya",
+        "wilayah",
+        "област",
+        "краи",
+        "регион",
+        "провинци",
+    ]
 )
 #: Arabic/Persian/Kurdish administrative words before an admin1 name ("محافظة نينوى").
 _ADMIN_BEFORE = frozenset({"محافظه", "ولايه", "استان", "اقليم", "منطقه", "مقاطعه", "پاريزگاي", "ولايت"})
-_ADMIN_WORDS = ("province", "governorate", "region", "state", "oblast", "district", "county", "prefecture",
-                "department", "division", "territory", "krai", "republic")
+_ADMIN_WORDS = (
+    "province",
+    "governorate",
+    "region",
+    "state",
+    "oblast",
+    "district",
+    "county",
+    "prefecture",
+    "department",
+    "division",
+    "territory",
+    "krai",
+    "republic",
+)
 _SENTENCE_GAP = re.compile(r"[.!?\n:;\"“”«»()\[\]|•·–—]")
 _JOIN_GAP = re.compile(r"[ \t\u00a0\u202f]{1,3}|[ \t\u00a0]?[-‐‑][ \t\u00a0]?")
 _ABBREVIATIONS = frozenset({"st", "ste", "mt", "ft", "pt", "sta", "u", "s", "dr", "d", "r"})
 _DEMONYM_SUFFIXES = frozenset(
-    ["led", "backed", "based", "born", "linked", "aligned", "allied", "controlled", "held", "made", "supplied", "sponsored", "funded", "run", "owned", "affiliated"]
+    [
+        "led",
+        "backed",
+        "based",
+        "born",
+        "linked",
+        "aligned",
+        "allied",
+        "controlled",
+        "held",
+        "made",
+        "supplied",
+        "sponsored",
+        "funded",
+        "run",
+        "owned",
+        "affiliated",
+    ]
 )
 
 
@@ -115,7 +245,9 @@ def _tokenise(text: str) -> _Tokens:
         if gap == " ":
             joinable[k] = True
             continue
-        abbreviation = gap.startswith(".") and norms[k] in _ABBREVIATIONS and (gap == "." or gap[1:].isspace())
+        abbreviation = (
+            gap.startswith(".") and norms[k] in _ABBREVIATIONS and (gap == "." or gap[1:].isspace())
+        )
         if abbreviation or _JOIN_GAP.fullmatch(gap):
             joinable[k] = True
         if not abbreviation and _SENTENCE_GAP.search(gap):
@@ -201,7 +333,9 @@ class Gazetteer:
         A city that shares its name with its own admin1 ("Kirkuk", "Idlib") ranks above it.
         """
         t = self._t
-        order = sorted(set(ids), key=lambda i: (t.tiers[i], -t.populations[i], t.places[i].gazetteer_id or ""))
+        order = sorted(
+            set(ids), key=lambda i: (t.tiers[i], -t.populations[i], t.places[i].gazetteer_id or "")
+        )
         for pos, i in enumerate(order):
             if t.tiers[i] != TIER_ADMIN1:
                 continue
@@ -209,7 +343,11 @@ class Gazetteer:
             for later in range(pos + 1, len(order)):
                 j = order[later]
                 city = t.places[j]
-                if t.tiers[j] == TIER_CITY and city.country_code == adm.country_code and city.admin1 == adm.name:
+                if (
+                    t.tiers[j] == TIER_CITY
+                    and city.country_code == adm.country_code
+                    and city.admin1 == adm.name
+                ):
                     order.insert(pos, order.pop(later))
                     break
         return order
@@ -269,12 +407,16 @@ class Gazetteer:
             if tok in _ADMIN_BEFORE and k + 1 < len(norms) and toks.joinable[k]:
                 inner = self._longest_at(toks, k + 1)
                 if inner is not None and not inner.blocked:
-                    admin = _Hit(k, inner.last, toks.starts[k], inner.end, inner.key, stem=inner.stem,
-                                 admin1_only=True)
+                    admin = _Hit(
+                        k, inner.last, toks.starts[k], inner.end, inner.key, stem=inner.stem, admin1_only=True
+                    )
                     if self._hit_ids(admin):
                         return admin
-            firsts.extend((tok[len(p) :], toks.starts[k] + len(p)) for p in _ARABIC_PROCLITICS
-                          if tok.startswith(p) and len(tok) - len(p) >= 3)
+            firsts.extend(
+                (tok[len(p) :], toks.starts[k] + len(p))
+                for p in _ARABIC_PROCLITICS
+                if tok.startswith(p) and len(tok) - len(p) >= 3
+            )
         elif script == "hebrew" and tok[0] in _HEBREW_PREFIXES and len(tok) >= 4:
             firsts.append((tok[1:], toks.starts[k] + 1))
             if tok[1] in _HEBREW_PREFIXES and len(tok) >= 5:
@@ -283,8 +425,9 @@ class Gazetteer:
         for first, start in firsts:
             hit = self._extend(toks, k, first, start, self._t.index, self._prefixes)
             if hit is None and script == "cyrillic":
-                hit = self._extend(toks, k, cyrillic_stem(first), start, self._stem_index, self._stem_prefixes,
-                                   stem=True)
+                hit = self._extend(
+                    toks, k, cyrillic_stem(first), start, self._stem_index, self._stem_prefixes, stem=True
+                )
             if hit is not None and (best is None or hit.last > best.last):
                 best = hit
         if best is not None and best.blocked and best.first == best.last and best.key in self._t.index:
@@ -308,8 +451,17 @@ class Gazetteer:
         admin = _Hit(hit.first, nxt, hit.start, toks.ends[nxt], hit.key, stem=hit.stem, admin1_only=True)
         return admin if self._hit_ids(admin) else hit
 
-    def _extend(self, toks: _Tokens, k: int, first: str, start: int, index: dict[str, int | list[int]],
-                prefixes: frozenset[str], *, stem: bool = False) -> _Hit | None:
+    def _extend(
+        self,
+        toks: _Tokens,
+        k: int,
+        first: str,
+        start: int,
+        index: dict[str, int | list[int]],
+        prefixes: frozenset[str],
+        *,
+        stem: bool = False,
+    ) -> _Hit | None:
         """The longest name starting at token ``k`` whose first token reads ``first``."""
         stoplist: set[str] = set() if stem else self._t.stoplist
         norms = toks.norms
@@ -357,8 +509,10 @@ class Gazetteer:
                 continue
             cased = _is_cased(text[h.start])
             single = h.first == h.last
-            if single and h.key in t.soft_stoplist and (
-                toks.sentence_start[h.first] or self._in_headline(text, h.start)
+            if (
+                single
+                and h.key in t.soft_stoplist
+                and (toks.sentence_start[h.first] or self._in_headline(text, h.start))
             ):
                 continue
             ids = self._hit_ids(h)
@@ -367,8 +521,12 @@ class Gazetteer:
                 ids = tuple(i for i in ids if i not in caps_only)
             if not ids:
                 continue
-            if single and cased and t.tiers[ids[0]] == TIER_CITY and self._reads_as_surname(text, toks, h.first,
-                                                                                             covered):
+            if (
+                single
+                and cased
+                and t.tiers[ids[0]] == TIER_CITY
+                and self._reads_as_surname(text, toks, h.first, covered)
+            ):
                 surnames.add(h.key)
                 continue
             kept.append((h, ids))
@@ -433,7 +591,11 @@ class Gazetteer:
         parts = key.split(" ")
         if not ids and len(parts) > 1 and parts[0] in ARABIC_ARTICLES | {"the"}:
             ids = self._key_ids(" ".join(parts[1:]))
-        if not ids and len(parts) > 1 and (parts[-1] in _ADMIN_AFTER or cyrillic_stem(parts[-1]) in _ADMIN_AFTER):
+        if (
+            not ids
+            and len(parts) > 1
+            and (parts[-1] in _ADMIN_AFTER or cyrillic_stem(parts[-1]) in _ADMIN_AFTER)
+        ):
             ids = {i for i in self._lookup_ids(" ".join(parts[:-1])) if t.tiers[i] == TIER_ADMIN1}
         if not ids and script_of(key[0]) == "cyrillic":
             ids = set(ids_of(self._stem_index.get(" ".join(cyrillic_stem(p) for p in parts))))

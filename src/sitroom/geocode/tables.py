@@ -32,15 +32,41 @@ __all__ = [
 
 FORMAT_VERSION = 1
 GENERATED_FILES = ("countries.tsv", "admin1.tsv", "airports.tsv", "cities.tsv.gz")
-_COLUMNS = ("id", "name", "kind", "precision", "country_code", "admin1", "lat", "lon", "population", "keys",
-            "lookup_keys")
-_SITE_COLUMNS = ("id", "name", "aliases", "kind", "precision", "country_code", "admin1", "lat", "lon", "same_as")
+_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "precision",
+    "country_code",
+    "admin1",
+    "lat",
+    "lon",
+    "population",
+    "keys",
+    "lookup_keys",
+)
+_SITE_COLUMNS = (
+    "id",
+    "name",
+    "aliases",
+    "kind",
+    "precision",
+    "country_code",
+    "admin1",
+    "lat",
+    "lon",
+    "same_as",
+)
 _HEADER = re.compile(r"^# sitroom-gazetteer\tformat=(\d+)\tnormaliser=(\d+)\t")
 
 #: Ranking tiers: hand-written site > airport/air base > country > admin1 > city.
 TIER_SITE, TIER_AIRPORT, TIER_COUNTRY, TIER_ADMIN1, TIER_CITY = range(5)
-_TIER_BY_FILE = {"countries.tsv": TIER_COUNTRY, "admin1.tsv": TIER_ADMIN1, "airports.tsv": TIER_AIRPORT,
-                 "cities.tsv.gz": TIER_CITY}
+_TIER_BY_FILE = {
+    "countries.tsv": TIER_COUNTRY,
+    "admin1.tsv": TIER_ADMIN1,
+    "airports.tsv": TIER_AIRPORT,
+    "cities.tsv.gz": TIER_CITY,
+}
 
 
 def default_directory() -> Path:
@@ -98,7 +124,9 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
             with path.open(encoding="utf-8") as fh:
                 yield from enumerate(fh, start=1)
     except FileNotFoundError as exc:
-        raise DataFileError("gazetteer file is missing; run scripts/build_gazetteer.py", source=str(path)) from exc
+        raise DataFileError(
+            "gazetteer file is missing; run scripts/build_gazetteer.py", source=str(path)
+        ) from exc
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         raise DataFileError(f"cannot read gazetteer file: {exc}", source=str(path)) from exc
 
@@ -235,7 +263,9 @@ def _read_sites(b: _Builder, path: Path) -> dict[str, int]:
                 raise DataFileError(f"expected columns {_SITE_COLUMNS}", source=f"{path}:{lineno}")
             continue
         if len(fields) != len(header):
-            raise DataFileError(f"expected {len(header)} columns, found {len(fields)}", source=f"{path}:{lineno}")
+            raise DataFileError(
+                f"expected {len(header)} columns, found {len(fields)}", source=f"{path}:{lineno}"
+            )
         rec = dict(zip(header, fields, strict=True))
         sid = rec["id"]
         if not sid.startswith("site:") or sid in seen:

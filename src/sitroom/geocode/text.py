@@ -66,7 +66,9 @@ _WORD = f"(?:[^\\W_]|[{_MARKS}\\u200c\\u200d])"
 _APOS_CLASS = re.escape(APOSTROPHES)
 #: A token: letters/digits/marks, possibly joined by apostrophes ("Qa'im", "N'Djamena", "Iraq's").
 TOKEN_RE = re.compile(f"{_WORD}+(?:[{_APOS_CLASS}]{_WORD}+)*")
-_MARK_SET = frozenset(chr(cp) for cp in range(0x0300, 0x2000) if unicodedata.category(chr(cp)).startswith("M"))
+_MARK_SET = frozenset(
+    chr(cp) for cp in range(0x0300, 0x2000) if unicodedata.category(chr(cp)).startswith("M")
+)
 
 # Applied before NFKD (case-folded text).
 _PRE = str.maketrans(
