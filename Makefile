@@ -17,7 +17,7 @@ $(BIN)/sitroom: pyproject.toml
 setup: $(BIN)/sitroom
 
 demo: setup
-	$(BIN)/sitroom --db $(DB) ingest examples/
+	$(BIN)/sitroom --db $(DB) ingest examples/reports.jsonl examples/txt examples/html examples/feeds
 	$(BIN)/sitroom --db $(DB) events --limit 30
 
 lint: setup

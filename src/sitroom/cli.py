@@ -17,6 +17,7 @@ from rich.text import Text
 
 from sitroom.errors import SitroomError
 from sitroom.records import Event
+from sitroom.store import Store
 
 __all__ = ["app", "main"]
 
@@ -32,7 +33,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else 140)
 err = Console(stderr=True)
 
 
@@ -48,13 +49,16 @@ STATE = _State()
 def _root(
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Database: a SQLite file path (created if missing). Default: $SITROOM_DB or ./sitroom.db."),
+        typer.Option(
+            "--db",
+            help="Database: a SQLite file path (created if missing). Default: $SITROOM_DB or ./sitroom.db.",
+        ),
     ] = None,
 ) -> None:
     STATE.db = db or os.environ.get("SITROOM_DB") or DEFAULT_DB
 
 
-def _open_store():  # type: ignore[no-untyped-def]
+def _open_store() -> Store:
     from sitroom.store import open_store
 
     store = open_store(STATE.db)
@@ -71,7 +75,12 @@ def _fail(exc: SitroomError) -> typer.Exit:
 def ingest(
     paths: Annotated[
         list[str],
-        typer.Argument(help="Files or folders to read (JSON Lines, .txt, .html, RSS/Atom; folders recursively); '-' reads standard input."),
+        typer.Argument(
+            help=(
+                "Files or folders to read (JSON Lines, .txt, .html, RSS/Atom; folders recursively); "
+                "'-' reads standard input."
+            )
+        ),
     ],
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, only the summary.")] = False,
 ) -> None:
@@ -96,7 +105,7 @@ def ingest(
             console=err,
             disable=not show,
         ) as progress:
-            task = progress.add_task("ingesting", total=None if not total else None)
+            task = progress.add_task("ingesting", total=total)
 
             def tick(outcome: DocumentOutcome) -> None:
                 progress.advance(task)
@@ -128,24 +137,40 @@ def _parse_near(value: str | None) -> tuple[float, float] | None:
     return lat, lon
 
 
+_SHORT_TYPES = {
+    "Air/drone strike": "air/drone",
+    "Shelling/artillery/missile attack": "shelling/missile",
+    "Remote explosive/landmine/IED": "IED/landmine",
+    "Disrupted weapons use": "disrupted",
+    "Abduction/forced disappearance": "abduction",
+}
+
+
 def _events_table(events: list[Event]) -> Table:
-    table = Table(show_lines=False, header_style="bold")
-    for col in ("id", "date", "type", "place", "country", "actor1", "actor2", "weapon", "killed", "injured", "sources"):
-        table.add_column(col, overflow="fold")
+    table = Table(show_lines=False, header_style="bold", pad_edge=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("type", no_wrap=True)
+    table.add_column("place", max_width=24, overflow="ellipsis", no_wrap=True)
+    table.add_column("country", max_width=14, overflow="ellipsis", no_wrap=True)
+    table.add_column("attacker", max_width=22, overflow="ellipsis", no_wrap=True)
+    table.add_column("killed", justify="right", no_wrap=True)
+    table.add_column("inj.", justify="right", no_wrap=True)
+    table.add_column("src", justify="right", no_wrap=True)
     for e in events:
-        date_text = f"{e.event_date or '?'}" + ("" if e.date_precision == "day" else f" ({e.date_precision})")
+        date_text = f"{e.event_date or '?'}" + ("" if e.date_precision == "day" else f"~{e.date_precision[0]}")
         killed = "" if e.fatalities is None else str(e.fatalities)
         if e.fatalities_max is not None and e.fatalities_max != e.fatalities:
-            killed += f"–{e.fatalities_max}"
+            killed += f"-{e.fatalities_max}"
+        if e.intercepted:
+            killed += " ⊘"
         table.add_row(
             e.id,
             date_text,
-            e.sub_event_type,
+            _SHORT_TYPES.get(e.sub_event_type, e.sub_event_type),
             e.place.name if e.place else "",
             (e.place.country or "") if e.place else "",
             e.actor1 or "",
-            e.actor2 or "",
-            e.weapon or "",
             killed,
             "" if e.injured is None else str(e.injured),
             str(len(e.doc_ids)),
@@ -156,13 +181,21 @@ def _events_table(events: list[Event]) -> Table:
 @app.command()
 def events(
     since: Annotated[str | None, typer.Option(help="Only events on or after this date (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="Only events on or before this date (YYYY-MM-DD).")] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only events on or before this date (YYYY-MM-DD).")
+    ] = None,
     country: Annotated[str | None, typer.Option(help="Country name or ISO code.")] = None,
-    type_: Annotated[str | None, typer.Option("--type", help="Event type or sub-event type, e.g. 'Air/drone strike'.")] = None,
-    actor: Annotated[str | None, typer.Option(help="Part of an actor's name (attacker, target or claimant).")] = None,
+    type_: Annotated[
+        str | None, typer.Option("--type", help="Event type or sub-event type, e.g. 'Air/drone strike'.")
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option(help="Part of an actor's name (attacker, target or claimant).")
+    ] = None,
     near: Annotated[str | None, typer.Option(help="LAT,LON: only events within --km of this point.")] = None,
     km: Annotated[float, typer.Option(help="Radius for --near, in kilometres.")] = 50.0,
-    text: Annotated[str | None, typer.Option(help="Full-text search in evidence, titles, places and actors.")] = None,
+    text: Annotated[
+        str | None, typer.Option(help="Full-text search in evidence, titles, places and actors.")
+    ] = None,
     limit: Annotated[int, typer.Option(help="Show at most this many events.")] = 50,
 ) -> None:
     """List events as a table, newest first, with filters."""
@@ -216,9 +249,14 @@ def show(event_id: Annotated[str, typer.Argument(help="An event id from `sitroom
     out.print(_events_table([event]))
     p = event.place
     if p:
-        out.print(f"place: {p.name} ({p.precision}), {p.admin1 or '-'}, {p.country or '-'}  [{p.latitude}, {p.longitude}]")
+        out.print(
+            f"place: {p.name} ({p.precision}), {p.admin1 or '-'}, {p.country or '-'}  "
+            f"[{p.latitude}, {p.longitude}]"
+        )
     if event.fatalities_max is not None and event.fatalities_max != event.fatalities:
-        out.print(f"fatalities reported: {event.fatalities} to {event.fatalities_max} (lowest kept, as ACLED does)")
+        out.print(
+            f"fatalities reported: {event.fatalities} to {event.fatalities_max} (lowest kept, as ACLED does)"
+        )
     for m in event.mentions:
         doc = docs.get(m.doc_id)
         out.rule(f"{m.doc_id} · {m.role}")
@@ -237,8 +275,12 @@ def show(event_id: Annotated[str, typer.Argument(help="An event id from `sitroom
 
 @app.command()
 def export(
-    format_: Annotated[str, typer.Option("--format", "-f", help="jsonl (the CONTRACT format), csv, acled-csv or geojson.")] = "jsonl",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write; standard output by default.")] = None,
+    format_: Annotated[
+        str, typer.Option("--format", "-f", help="jsonl (the CONTRACT format), csv, acled-csv or geojson.")
+    ] = "jsonl",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write; standard output by default.")
+    ] = None,
 ) -> None:
     """Export every event for analysis (jsonl, csv, ACLED-style CSV, GeoJSON)."""
     from sitroom.export import FORMATS, write_events
@@ -270,14 +312,21 @@ def stats(by: Annotated[str, typer.Option(help="Period: day, week or month.")] =
     try:
         store = _open_store()
         try:
-            result = store.stats(by)  # type: ignore[arg-type]
+            result = store.stats(by)  # type: ignore[arg-type]  # checked above
             counts = store.counts()
         finally:
             store.close()
     except SitroomError as exc:
         raise _fail(exc) from exc
     out.print("  ".join(f"{k} {v}" for k, v in counts.items()))
-    for title, rows in (("by " + by, result.by_period), ("by type", result.by_type), ("by country", result.by_country)):
+    out.print(f"events {result.total} (undated {result.undated})")
+    tables = (
+        ("by " + by, result.periods),
+        ("by event type", result.event_types),
+        ("by sub-event type", result.sub_event_types),
+        ("by country", result.countries),
+    )
+    for title, rows in tables:
         table = Table(title=title, header_style="bold")
         table.add_column("key")
         table.add_column("events", justify="right")

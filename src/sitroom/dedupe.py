@@ -20,7 +20,14 @@ from datetime import date, timedelta
 
 from sitroom.records import DatePrecision, Event, Mention, Place
 
-__all__ = ["Assignment", "assign_mentions", "build_event", "date_window", "mention_score", "near_copy_signature"]
+__all__ = [
+    "Assignment",
+    "assign_mentions",
+    "build_event",
+    "date_window",
+    "mention_score",
+    "near_copy_signature",
+]
 
 _GEO_RANK = {"site": 0, "town": 1, "admin1": 2, "country": 3}
 _DATE_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
@@ -128,7 +135,9 @@ def build_event(event_id: str, mentions: Sequence[Mention]) -> Event:
         top = min(_DATE_RANK[m.date_precision] for m in dated)
         finest = [m for m in dated if _DATE_RANK[m.date_precision] == top]
         counted = Counter(m.event_date for m in finest)
-        best_date = max(counted, key=lambda d: (counted[d], -finest.index(next(x for x in finest if x.event_date == d))))
+        best_date = max(
+            counted, key=lambda d: (counted[d], -finest.index(next(x for x in finest if x.event_date == d)))
+        )
         precision = finest[0].date_precision
     placed = [m.place for m in mentions if m.place is not None]
     place: Place | None = None
@@ -203,7 +212,9 @@ def near_copy_signature(text: str, *, shingle: int = 5, size: int = 64) -> tuple
     """A MinHash signature of ``text`` (character shingles) for spotting verbatim wire copies."""
     folded = " ".join(text.lower().split())
     grams = {folded[i : i + shingle] for i in range(max(1, len(folded) - shingle + 1))}
-    hashes = [int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "big") for g in grams]
+    hashes = [
+        int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "big") for g in grams
+    ]
     mask = (1 << 61) - 1
     sig: list[int] = []
     for i in range(size):

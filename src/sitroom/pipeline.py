@@ -101,9 +101,7 @@ class Pipeline:
                 self.store.save_event(event)
             self.store.replace_mentions(doc.id, list(assignment.links))
         status: Status = "new" if state == "new" else "changed"
-        return DocumentOutcome(
-            doc.id, status, lang, len(mentions), assignment.created, assignment.updated
-        )
+        return DocumentOutcome(doc.id, status, lang, len(mentions), assignment.created, assignment.updated)
 
     def ingest(
         self,
@@ -129,7 +127,9 @@ class Pipeline:
         dates = [m.event_date for m in mentions if m.event_date is not None]
         found: dict[str, Event] = {}
         if dates:
-            for e in self.store.events_in_window(min(dates) - timedelta(days=_SEARCH_DAYS), max(dates) + timedelta(days=_SEARCH_DAYS)):
+            for e in self.store.events_in_window(
+                min(dates) - timedelta(days=_SEARCH_DAYS), max(dates) + timedelta(days=_SEARCH_DAYS)
+            ):
                 found[e.id] = e
         if any(m.event_date is None for m in mentions):
             for e in self.store.undated_events():

@@ -10,7 +10,7 @@ from importlib import resources
 
 from sitroom.errors import DataFileError
 
-__all__ = ["ActorHit", "ActorDictionary", "actor_dictionary"]
+__all__ = ["ActorDictionary", "ActorHit", "actor_dictionary"]
 
 UNIDENTIFIED = "Unidentified armed group"
 
@@ -84,11 +84,13 @@ def actor_dictionary(extra: tuple[tuple[str, str], ...] = ()) -> ActorDictionary
 
     known = {str(a["name"]): (str(a["name"]), str(a["kind"]), a.get("country")) for a in data["actors"]}
     for alias, name in extra:
-        entry = known.get(name)
-        if entry is None:
-            raise DataFileError(f"lexicon actor alias {alias!r} names unknown actor {name!r}", source=str(path))
+        found = known.get(name)
+        if found is None:
+            raise DataFileError(
+                f"lexicon actor alias {alias!r} names unknown actor {name!r}", source=str(path)
+            )
         ci.append(alias)
-        by_alias.setdefault(alias.lower(), entry)
+        by_alias.setdefault(alias.lower(), found)
 
     def build(words: list[str], flags: int) -> re.Pattern[str]:
         body = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))

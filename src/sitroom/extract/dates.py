@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Literal
 
-from sitroom.extract.lexicon import Lexicon, phrase_body
+from sitroom.extract.lexicon import Lexicon, phrase_body, stem_lookup
 from sitroom.records import DatePrecision
 
 __all__ = ["DateHit", "find_dates", "parse_with_dateparser"]
@@ -54,16 +54,7 @@ def _alt(words: list[str]) -> str:
 
 def lookup_word(table: dict[str, int], surface: str) -> int | None:
     """The value of a month or weekday word; keys ending in '*' are stems ('сентябр*')."""
-    s = surface.lower().rstrip(".")
-    if s in table:
-        return table[s]
-    best: tuple[int, int] | None = None
-    for key, value in table.items():
-        stem = key.strip("*")
-        if (key.endswith("*") and s.startswith(stem)) or (key.startswith("*") and s.endswith(stem)):
-            if best is None or len(stem) > best[0]:
-                best = (len(stem), value)
-    return best[1] if best else None
+    return stem_lookup(table, surface.rstrip("."))
 
 
 @cache
@@ -73,31 +64,31 @@ def _patterns(lex: Lexicon) -> _Patterns:
     parts = _alt(list(lex.raw.get("month_parts", {})))
     rel = _alt(list(lex.raw.get("relative_days", {})))
     ctx = _alt(list(lex.raw.get("relative_to_context", {})))
-    excl = lex.raw.get("date_excluders", ["since", "until", "till", "before", "by", "from", "as of", "starting"])
+    excl = lex.raw.get(
+        "date_excluders", ["since", "until", "till", "before", "by", "from", "as of", "starting"]
+    )
+    modifiers = _alt(list(lex.raw.get("weekday_modifiers", {})) or ["on"])
+    intro = _alt(lex.raw.get("month_intro", ["in", "of", "during", "since", "last", "this"]))
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
     year = r"(?P<year>(?:19|20)\d\d)"
     return _Patterns(
         month_day=re.compile(rf"(?<!\w)(?P<month>{months})\.?\s+{day}(?!\d)(?:,?\s+{year})?", re.IGNORECASE),
-        day_month=re.compile(rf"(?<![\w.]){day}\s+(?:of\s+)?(?P<month>{months})\.?(?:,?\s+{year})?(?!\w)", re.IGNORECASE),
+        day_month=re.compile(
+            rf"(?<![\w.]){day}\s+(?:of\s+)?(?P<month>{months})\.?(?:,?\s+{year})?(?!\w)", re.IGNORECASE
+        ),
         month_only=re.compile(
             rf"(?<!\w)(?:(?P<part>{parts})\s*)?(?P<month>{months})(?:\s+(?:of\s+)?{year})?(?!\w)"
             if parts
             else rf"(?<!\w)(?P<month>{months})(?:\s+{year})?(?!\w)",
             re.IGNORECASE,
         ),
-        weekday=re.compile(
-            rf"(?<!\w)(?:(?P<mod>{_alt(list(lex.raw.get('weekday_modifiers', {})) or ['on'])})\s+)?(?P<wd>{weekdays})(?!\w)",
-            re.IGNORECASE,
-        ),
+        weekday=re.compile(rf"(?<!\w)(?:(?P<mod>{modifiers})\s+)?(?P<wd>{weekdays})(?!\w)", re.IGNORECASE),
         relative=re.compile(rf"(?<!\w)(?:{rel})(?!\w)", re.IGNORECASE) if rel else re.compile(r"(?!x)x"),
         context=re.compile(rf"(?<!\w)(?:{ctx})(?!\w)", re.IGNORECASE) if ctx else re.compile(r"(?!x)x"),
         year=re.compile(rf"(?<!\w)(?:in|since|during)\s+{year}(?!\w)", re.IGNORECASE),
         iso=re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
         excluders=re.compile(rf"(?:^|\W)(?:{_alt(excl)})\s*$", re.IGNORECASE),
-        month_intro=re.compile(
-            rf"(?:^|\W)(?:{_alt(lex.raw.get('month_intro', ['in', 'of', 'during', 'since', 'last', 'this']))})\s*$",
-            re.IGNORECASE,
-        ),
+        month_intro=re.compile(rf"(?:^|\W)(?:{intro})\s*$", re.IGNORECASE),
     )
 
 
@@ -136,7 +127,9 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def find_dates(sentence: str, lex: Lexicon, published: date | None, *, year_hint: int | None = None) -> list[DateHit]:
+def find_dates(
+    sentence: str, lex: Lexicon, published: date | None, *, year_hint: int | None = None
+) -> list[DateHit]:
     """Every date expression in ``sentence``, resolved, in text order, without overlaps."""
     pats = _patterns(lex)
     hits: list[DateHit] = []
@@ -241,14 +234,31 @@ def find_dates(sentence: str, lex: Lexicon, published: date | None, *, year_hint
         elif spec == "two_weeks":
             add(DateHit(m.start(), m.end(), published - timedelta(days=14), "week", "relative"))
         elif spec == "month":
-            add(DateHit(m.start(), m.end(), published.replace(day=max(1, min(15, published.day))), "month", "relative"))
+            add(
+                DateHit(
+                    m.start(),
+                    m.end(),
+                    published.replace(day=max(1, min(15, published.day))),
+                    "month",
+                    "relative",
+                )
+            )
         elif spec == "last_month":
             prev = published.replace(day=1) - timedelta(days=1)
             add(DateHit(m.start(), m.end(), prev.replace(day=15), "month", "relative"))
     ctx_words: dict[str, int] = lex.raw.get("relative_to_context", {})
     for m in pats.context.finditer(sentence):
         if free(m.start(), m.end()):
-            add(DateHit(m.start(), m.end(), None, "day", "context", offset=int(ctx_words.get(m.group(0).lower(), 0))))
+            add(
+                DateHit(
+                    m.start(),
+                    m.end(),
+                    None,
+                    "day",
+                    "context",
+                    offset=int(ctx_words.get(m.group(0).lower(), 0)),
+                )
+            )
     for m in pats.year.finditer(sentence):
         if free(m.start(), m.end()):
             y = int(m["year"])

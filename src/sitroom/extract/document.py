@@ -20,7 +20,7 @@ from sitroom.extract.lexicon import Lexicon, lexicon_for
 from sitroom.extract.sentence import DISRUPTED, EVENT_TYPE_OF, SentenceReading, read_sentence
 from sitroom.extract.text import Sentence, split_sentences
 from sitroom.geocode import Gazetteer, PlaceMatch, default_gazetteer
-from sitroom.records import DatePrecision, Document, Mention, Place, Span
+from sitroom.records import DatePrecision, Document, Mention, Place, Role, Span
 
 __all__ = ["extract_document"]
 
@@ -83,7 +83,9 @@ def places_compatible(a: Place | None, b: Place | None) -> bool:
     if coarse.precision == "country":
         return True
     if coarse.precision == "admin1":
-        return not fine.admin1 or not coarse.admin1 or fine.admin1 == coarse.admin1 or fine.name == coarse.name
+        return (
+            not fine.admin1 or not coarse.admin1 or fine.admin1 == coarse.admin1 or fine.name == coarse.name
+        )
     d = _km(a, b)
     return d is not None and d <= _SPLIT_KM
 
@@ -116,7 +118,7 @@ def _is_headline(sent: Sentence, text: str) -> bool:
     line_start = text.rfind("\n", 0, sent.start) + 1
     line_end = text.find("\n", sent.end)
     line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
-    if line != sent.text.strip() or line[-1:] in ".!?\"”’»)":
+    if line != sent.text.strip() or line[-1:] in '.!?"”’»)':
         return False
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line)]
     caps = sum(1 for w in words if w[:1].isupper())
@@ -168,13 +170,20 @@ def _most_specific(places: list[Place]) -> list[Place]:
     ordered = sorted(places, key=lambda p: _PRECISION_RANK[p.precision])
     kept: list[Place] = []
     for p in ordered:
-        if any(places_compatible(p, k) and _PRECISION_RANK[k.precision] <= _PRECISION_RANK[p.precision] for k in kept):
+        if any(
+            places_compatible(p, k) and _PRECISION_RANK[k.precision] <= _PRECISION_RANK[p.precision]
+            for k in kept
+        ):
             continue
         kept.append(p)
     # a coarse place that contains a kept finer place is redundant; distinct fine places remain
     fine = [k for k in kept if k.precision in ("site", "town")]
     if fine:
-        kept = fine + [k for k in kept if k.precision not in ("site", "town") and not any(places_compatible(k, f) for f in fine)]
+        kept = fine + [
+            k
+            for k in kept
+            if k.precision not in ("site", "town") and not any(places_compatible(k, f) for f in fine)
+        ]
     return kept
 
 
@@ -182,7 +191,9 @@ def _merge_into(target: _Candidate, other: _Candidate) -> None:
     a, b = target.reading, other.reading
     sub = a.sub_event_type
     rank_a, rank_b = _SUB_RANK.get(sub, 0), _SUB_RANK.get(b.sub_event_type, 0)
-    if rank_b > rank_a and (rank_a <= _SUB_RANK["Armed clash"] or b.sub_event_type == "Suicide bomb" or a.strength < b.strength):
+    if rank_b > rank_a and (
+        rank_a <= _SUB_RANK["Armed clash"] or b.sub_event_type == "Suicide bomb" or a.strength < b.strength
+    ):
         sub = b.sub_event_type
 
     def pick(x: int | None, y: int | None) -> int | None:
@@ -205,7 +216,9 @@ def _merge_into(target: _Candidate, other: _Candidate) -> None:
         actor2=a.actor2 or b.actor2,
     )
     if target.value is None or (
-        other.value is not None and other.own_date and _DATE_RANK[other.precision] < _DATE_RANK[target.precision]
+        other.value is not None
+        and other.own_date
+        and _DATE_RANK[other.precision] < _DATE_RANK[target.precision]
     ):
         target.value, target.precision = other.value, other.precision
     if other.places and (
@@ -257,7 +270,9 @@ def extract_document(
     datelines = _dateline_ranges(text)
     corrections = [(m.start(), m.end()) for m in lex.corrections.finditer(text)]
     sentences = split_sentences(text)
-    matches = [m for m in gaz.scan(text, lang) if not _inside(m.start, datelines) and not _inside(m.start, boiler)]
+    matches = [
+        m for m in gaz.scan(text, lang) if not _inside(m.start, datelines) and not _inside(m.start, boiler)
+    ]
     if lex.place_aliases is not None:
         taken = [(m.start, m.start + len(m.surface)) for m in matches]
         for pm in lex.place_aliases.finditer(text):
@@ -273,7 +288,9 @@ def extract_document(
     for m in matches:
         top = m.candidates[0]
         multi = len(re.findall(r"\w+", m.surface)) > 1
-        if top.country_code and (top.precision in ("country", "admin1") or (multi and len(m.candidates) == 1)):
+        if top.country_code and (
+            top.precision in ("country", "admin1") or (multi and len(m.candidates) == 1)
+        ):
             doc_countries[top.country_code] = doc_countries.get(top.country_code, 0) + 1
     demonyms = gaz.demonym
     year_hint = None
@@ -324,7 +341,9 @@ def extract_document(
             continue
         headline = _is_headline(sent, text)
         hits = [
-            h for h in find_dates(sent.text, lex, published, year_hint=year_hint) if not h.excluded and h.kind != "year"
+            h
+            for h in find_dates(sent.text, lex, published, year_hint=year_hint)
+            if not h.excluded and h.kind != "year"
         ]
         if any(sent.start <= a < sent.end for a, _ in corrections):
             # "A previous version of this story mistakenly said ...": what it retracts is not an
@@ -352,7 +371,9 @@ def extract_document(
             ]
             splaces = _most_specific(_choose_places(smatches, doc_countries))
             if splaces:
-                paragraph_places.setdefault(sent.paragraph, []).extend(p for p in splaces if p.precision != "country")
+                paragraph_places.setdefault(sent.paragraph, []).extend(
+                    p for p in splaces if p.precision != "country"
+                )
             reading = read_sentence(clause, lex, act, demonyms, assume_violent=assume)
             if reading is None:
                 continue
@@ -363,20 +384,35 @@ def extract_document(
             places = splaces or paragraph_places.get(sent.paragraph, [])[-1:]
             spans = [Span("evidence", sent.start, sent.end, sent.text)]
             for fld, a, b in reading.spans:
-                spans.append(Span(fld, clause_start + a, clause_start + b, text[clause_start + a : clause_start + b]))
+                spans.append(
+                    Span(fld, clause_start + a, clause_start + b, text[clause_start + a : clause_start + b])
+                )
             for h in event_hits:
-                spans.append(Span("event_date", sent.start + h.start, sent.start + h.end, sent.text[h.start : h.end]))
+                spans.append(
+                    Span("event_date", sent.start + h.start, sent.start + h.end, sent.text[h.start : h.end])
+                )
             for m in smatches:
                 spans.append(Span("location", m.start, m.end, m.surface))
             fine = [p for p in places if p.precision in ("site", "town")]
             groups = [[p] for p in fine] if len(fine) > 1 else [places[:1]]
             if len(groups) == len(dates) > 1:
-                pairs = list(zip(dates, groups, strict=True))  # "a week after X in A, and two weeks after Y in B"
+                pairs = list(
+                    zip(dates, groups, strict=True)
+                )  # "a week after X in A, and two weeks after Y in B"
             else:
                 pairs = [(d, g) for d in dates for g in groups]
             for (value, precision), group in pairs:
                 cands.append(
-                    _Candidate(sent, reading, value, precision, own_date and not headline, list(group), own_place, list(spans))
+                    _Candidate(
+                        sent,
+                        reading,
+                        value,
+                        precision,
+                        own_date and not headline,
+                        list(group),
+                        own_place,
+                        list(spans),
+                    )
                 )
         day_values = [v for v, p in resolved if v is not None and p == "day"]
         if day_values and own_date:
@@ -391,11 +427,11 @@ def extract_document(
             weak.append(c)
             continue
         target = None
-        for m in reversed(merged):
-            if m.sentence is c.sentence:
+        for prev in reversed(merged):
+            if prev.sentence is c.sentence:
                 continue
-            if _same_event(m, c) and (not c.own_date or not m.own_date or m.value == c.value):
-                target = m
+            if _same_event(prev, c) and (not c.own_date or not prev.own_date or prev.value == c.value):
+                target = prev
                 break
         if target is not None:
             _merge_into(target, c)
@@ -403,9 +439,9 @@ def extract_document(
             merged.append(c)
     for c in weak:
         target = None
-        for m in reversed([m for m in merged if m.sentence.start <= c.sentence.start] or merged):
-            if _same_event(m, c):
-                target = m
+        for prev in reversed([x for x in merged if x.sentence.start <= c.sentence.start] or merged):
+            if _same_event(prev, c):
+                target = prev
                 break
         if target is not None:
             _merge_into(target, c)
@@ -424,7 +460,7 @@ def extract_document(
             code = act.country_of(r.actor1) or fallback
             if code:
                 place = replace(place, country_code=code, country=gaz.country_name(code))
-        role = "main"
+        role: Role = "main"
         if published is not None and c.value is not None and c.value < published - timedelta(days=2):
             role = "background"
         actor1 = r.actor1

@@ -13,11 +13,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
 from sitroom.errors import DataFileError
 
-__all__ = ["Lexicon", "available_languages", "lexicon_for", "phrase_regex"]
+__all__ = ["Lexicon", "available_languages", "lexicon_for", "phrase_regex", "stem_lookup"]
+
+T = TypeVar("T")
 
 #: Keys every lexicon file must define (checked by tests and on load).
 REQUIRED_KEYS = (
@@ -138,7 +140,7 @@ class Lexicon:
         if not self.attributive:
             return False
         m = re.match(r"\s*(-?[\w'’]+)", after)
-        return bool(m) and m.group(1).lower() in self.attributive
+        return m is not None and m.group(1).lower() in self.attributive
 
     def is_locative(self, before: str) -> bool:
         """True when ``before`` (the text before a name) ends in a locative phrase.
@@ -162,11 +164,11 @@ class Lexicon:
         return bool(words) and words[-1].lower() in self.locative
 
     def demonym_code(self, surface: str) -> str | None:
-        return _stem_lookup(self.demonym_table, surface)
+        return stem_lookup(self.demonym_table, surface)
 
     def place_name(self, surface: str) -> str | None:
         """The gazetteer name behind a local place-name form."""
-        return _stem_lookup(self.place_table, surface)
+        return stem_lookup(self.place_table, surface)
 
     def triggers_in(self, text: str) -> list[tuple[re.Match[str], str]]:
         """Trigger words in ``text`` with their weapon class, in text order."""
@@ -194,16 +196,22 @@ class Lexicon:
         return None
 
 
-def _stem_lookup(table: dict[str, str], surface: str) -> str | None:
+def stem_lookup(table: dict[str, T], surface: str) -> T | None:
+    """The value for ``surface`` in a table whose keys may be stems (see :func:`phrase_body`)."""
     s = surface.lower()
     if s in table:
         return table[s]
-    best: tuple[int, str] | None = None
+    best: tuple[int, T] | None = None
     for key, value in table.items():
         stem = key.strip("*")
-        if (key.endswith("*") and stem in s) or (key.startswith("*") and s.endswith(stem)):
-            if best is None or len(stem) > best[0]:
-                best = (len(stem), value)
+        lead, trail = key.startswith("*"), key.endswith("*") and len(key) > 1
+        fits = (
+            (lead and trail and stem in s)
+            or (trail and not lead and s.startswith(stem))
+            or (lead and not trail and s.endswith(stem))
+        )
+        if fits and (best is None or len(stem) > best[0]):
+            best = (len(stem), value)
     return best[1] if best else None
 
 
@@ -237,9 +245,17 @@ def _compile(data: dict[str, Any]) -> Lexicon:
         pattern = str(item["re"]).replace("{NUM}", num_re).replace("{NOUN}", noun_alt)
         value = item.get("value")
         try:
-            casualty.append((str(item["field"]), re.compile(pattern, re.IGNORECASE), int(value) if value is not None else None))
+            casualty.append(
+                (
+                    str(item["field"]),
+                    re.compile(pattern, re.IGNORECASE),
+                    int(value) if value is not None else None,
+                )
+            )
         except re.error as exc:
-            raise DataFileError(f"bad casualty pattern {item['re']!r}: {exc}", source=data["language"]) from exc
+            raise DataFileError(
+                f"bad casualty pattern {item['re']!r}: {exc}", source=data["language"]
+            ) from exc
     triggers: dict[str, re.Pattern[str]] = {}
     groups: list[str] = []
     seen: set[str] = set()
@@ -256,17 +272,16 @@ def _compile(data: dict[str, Any]) -> Lexicon:
             by_len.append((p, cls))
     for cls, phrases in data["triggers"].items():
         triggers[cls] = phrase_regex(phrases)
-    counter = 0
-    for p, cls in by_len:
-        counter += 1
+    for counter, (p, cls) in enumerate(by_len):
         groups.append(f"(?P<{cls}__{counter}>{phrase_body([p])})")
     trigger_re = re.compile(rf"(?<!\w)(?:{'|'.join(groups)})(?!\w)", re.IGNORECASE)
 
     demonyms = _table(data, "demonyms")
     places = _table(data, "place_aliases")
 
-    def words(key: str) -> str:
+    def alt(key: str) -> str:
         return phrase_body(_list(data, key)) or "(?!x)x"
+
     aggregate = re.compile(
         r"(?<!\w)(?:" + "|".join(sorted(_list(data, "aggregate"), key=len, reverse=True)) + r")(?!\w)",
         re.IGNORECASE,
@@ -296,7 +311,9 @@ def _compile(data: dict[str, Any]) -> Lexicon:
         no_claim=phrase_regex(_list(data, "no_claim")),
         hedges=phrase_regex(_list(data, "hedges")),
         non_events=re.compile(
-            r"(?<!\w)(?:" + "|".join(re.escape(p) for p in sorted(_list(data, "non_events"), key=len, reverse=True)) + ")",
+            r"(?<!\w)(?:"
+            + "|".join(re.escape(p) for p in sorted(_list(data, "non_events"), key=len, reverse=True))
+            + ")",
             re.IGNORECASE,
         ),
         hypothetical=phrase_regex([h.strip() for h in _list(data, "hypothetical")]),
@@ -312,18 +329,24 @@ def _compile(data: dict[str, Any]) -> Lexicon:
         generic_attack=phrase_regex(_list(data, "generic_attack")),
         strike_words=phrase_regex(_list(data, "strike_words")),
         launch_words=phrase_regex(_list(data, "launch_words")),
-        agent_before=re.compile(rf"(?<!\w)(?:{words('agent_markers')})\s+(?:the\s+)?(?:suspected\s+)?$", re.IGNORECASE),
-        attacker_after=re.compile(
-            rf"^[\w\s'’-]{{0,30}}?(?<!\w)(?:{words('attacker_verbs')})(?!\w)", re.IGNORECASE
+        agent_before=re.compile(
+            rf"(?<!\w)(?:{alt('agent_markers')})\s+(?:the\s+)?(?:suspected\s+)?$", re.IGNORECASE
         ),
-        target_before=re.compile(rf"(?<!\w)(?:{words('target_markers')})\s+(?:the\s+)?[\w-]*\s*$", re.IGNORECASE),
+        attacker_after=re.compile(
+            rf"^[\w\s'’-]{{0,30}}?(?<!\w)(?:{alt('attacker_verbs')})(?!\w)", re.IGNORECASE
+        ),
+        target_before=re.compile(
+            rf"(?<!\w)(?:{alt('target_markers')})\s+(?:the\s+)?[\w-]*\s*$", re.IGNORECASE
+        ),
         armed_people=phrase_regex(_list(data, "armed_people")),
         claimed_toll=phrase_regex(_list(data, "claimed_toll_markers")),
         demonyms=phrase_regex(list(demonyms)) if demonyms else None,
         demonym_table=demonyms,
         place_aliases=phrase_regex(list(places)) if places else None,
         place_table=places,
-        locative=frozenset(w.lower() for w in [*_list(data, "locative_prepositions"), *data.get("place_verbs", [])]),
+        locative=frozenset(
+            w.lower() for w in [*_list(data, "locative_prepositions"), *data.get("place_verbs", [])]
+        ),
         passive_after=phrase_regex(list(data.get("passive_after", []))),
         fillers=frozenset(w.lower() for w in _list(data, "place_fillers")),
         response=phrase_regex(_list(data, "response_markers")),

@@ -72,9 +72,7 @@ def _first(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return pattern.search(text)
 
 
-def _casualties(
-    text: str, lex: Lexicon, spans: list[tuple[str, int, int]]
-) -> tuple[int | None, int | None]:
+def _casualties(text: str, lex: Lexicon, spans: list[tuple[str, int, int]]) -> tuple[int | None, int | None]:
     found: dict[str, int] = {}
     for fld, pattern, fixed in lex.casualty:
         if fld in found:
@@ -101,7 +99,9 @@ def _casualties(
 
 
 def _count(text: str, lex: Lexicon, weapon_nouns: re.Pattern[str]) -> int | None:
-    for m in re.finditer(rf"{lex.number.pattern}\s+(?:[\w-]+\s+){{0,2}}?(?:{weapon_nouns.pattern})", text, re.IGNORECASE):
+    for m in re.finditer(
+        rf"{lex.number.pattern}\s+(?:[\w-]+\s+){{0,2}}?(?:{weapon_nouns.pattern})", text, re.IGNORECASE
+    ):
         value = lex.to_number(m["n"])
         if value is not None and 0 < value < 1000:
             return value
@@ -202,7 +202,11 @@ def read_sentence(
         sub, weapon_class = AIR, "drone"
     elif "airstrike" in strong or aircraft:
         sub, weapon_class = AIR, "airstrike"
-    elif "missile" in classes and (air_state or lex.strike_words.search(text)) and not lex.launch_words.search(text):
+    elif (
+        "missile" in classes
+        and (air_state or lex.strike_words.search(text))
+        and not lex.launch_words.search(text)
+    ):
         sub, weapon_class = AIR, "missile"
     elif "missile" in classes or "rocket" in classes or "artillery" in classes:
         weapon_class = "missile" if "missile" in classes else "rocket" if "rocket" in classes else "artillery"
@@ -219,7 +223,9 @@ def read_sentence(
         civ = lex.civilian.search(text) is not None
         sub, weapon_class = (ATTACK if civ else CLASH), "gunfire"
     elif "ied" in classes and (
-        any(not _is_explosion(lex, x) for x in surfaces if lex.is_weak(x)) or lex.generic_attack.search(text) or hits
+        any(not _is_explosion(lex, x) for x in surfaces if lex.is_weak(x))
+        or lex.generic_attack.search(text)
+        or hits
     ):
         # a bare "blast" or "explosion" is an accident until something says it was an attack
         sub, weapon_class = IED, "ied"
@@ -241,8 +247,12 @@ def read_sentence(
 
     if intercept and weapon_class in ("drone", "missile", "rocket"):
         negated = lex.no_impact.search(text)
-        other = [m for m in lex.impact.finditer(text) if not (intercept.start() <= m.start() < intercept.end())]
-        real_impact = [m for m in other if not negated or not (negated.start() <= m.start() <= negated.end() + 10)]
+        other = [
+            m for m in lex.impact.finditer(text) if not (intercept.start() <= m.start() < intercept.end())
+        ]
+        real_impact = [
+            m for m in other if not negated or not (negated.start() <= m.start() <= negated.end() + 10)
+        ]
         if not real_impact and not has_casualties:
             sub = DISRUPTED
         impact = bool(real_impact) or has_casualties
@@ -271,15 +281,21 @@ def read_sentence(
         if (
             actor1 is None
             and lex.agent_before.search(text[max(0, h.start - 30) : h.start])
-            and (lex.violence.search(text, max(0, h.start - 60), h.start) or lex.trigger_any.search(text, max(0, h.start - 60), h.start))
+            and (
+                lex.violence.search(text, max(0, h.start - 60), h.start)
+                or lex.trigger_any.search(text, max(0, h.start - 60), h.start)
+            )
         ):
             actor1 = h.name
             spans.append(("actor1", h.start, h.end))
     for h in hits:
-        if actor1 is None and h.start < first_trigger + 60:
-            if lex.attacker_after.search(text[h.end : h.end + 60]):
-                actor1 = h.name
-                spans.append(("actor1", h.start, h.end))
+        if (
+            actor1 is None
+            and h.start < first_trigger + 60
+            and lex.attacker_after.search(text[h.end : h.end + 60])
+        ):
+            actor1 = h.name
+            spans.append(("actor1", h.start, h.end))
     for h in hits:
         if h.name == actor1:
             continue
@@ -287,9 +303,13 @@ def read_sentence(
             actor2 = h.name
             spans.append(("actor2", h.start, h.end))
             break
-    if actor2 is None and lex.civilian.search(text) and sub in (AIR, SHELLING, IED, SUICIDE, ATTACK, GRENADE):
-        if not lex.armed_people.search(text):
-            actor2 = "Civilians"
+    if (
+        actor2 is None
+        and lex.civilian.search(text)
+        and sub in (AIR, SHELLING, IED, SUICIDE, ATTACK, GRENADE)
+        and not lex.armed_people.search(text)
+    ):
+        actor2 = "Civilians"
     claimed_by: str | None = None
     claim = lex.claims.search(text)
     if claim and not lex.no_claim.search(text):

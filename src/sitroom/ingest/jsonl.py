@@ -19,8 +19,8 @@ other lines are still read; blank lines are skipped.
 from __future__ import annotations
 
 import json
-import re
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
