@@ -158,7 +158,9 @@ def _events_table(events: list[Event]) -> Table:
     table.add_column("inj.", justify="right", no_wrap=True)
     table.add_column("src", justify="right", no_wrap=True)
     for e in events:
-        date_text = f"{e.event_date or '?'}" + ("" if e.date_precision == "day" else f"~{e.date_precision[0]}")
+        date_text = f"{e.event_date or '?'}" + (
+            "" if e.date_precision == "day" else f"~{e.date_precision[0]}"
+        )
         killed = "" if e.fatalities is None else str(e.fatalities)
         if e.fatalities_max is not None and e.fatalities_max != e.fatalities:
             killed += f"-{e.fatalities_max}"

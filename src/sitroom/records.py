@@ -148,7 +148,9 @@ class Mention:
     @property
     def key(self) -> str:
         """Stable identity of this mention inside its document."""
-        raw = f"{self.doc_id}|{self.start}|{self.end}|{self.event_date}|{self.place.name if self.place else ''}"
+        raw = (
+            f"{self.doc_id}|{self.start}|{self.end}|{self.event_date}|{self.place.name if self.place else ''}"
+        )
         return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:20]
 
 

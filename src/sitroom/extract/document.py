@@ -130,7 +130,7 @@ def _clauses(sent: Sentence, lex: Lexicon) -> list[tuple[int, int, bool]]:
     m = lex.response.search(sent.text)
     if not m or not lex.trigger_any.search(sent.text, m.end()):
         return [(sent.start, sent.end, False)]
-    return [(sent.start, sent.start + m.end(), False), (sent.start + m.end(), sent.end, True)]
+    return [(sent.start, sent.start + m.end(), True), (sent.start + m.end(), sent.end, True)]
 
 
 def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
@@ -245,6 +245,15 @@ def _same_event(a: _Candidate, b: _Candidate) -> bool:
     ta, tb = EVENT_TYPE_OF[a.reading.sub_event_type], EVENT_TYPE_OF[b.reading.sub_event_type]
     if DISRUPTED in (a.reading.sub_event_type, b.reading.sub_event_type):
         return True
+    wa, wb = a.reading.weapon_class, b.reading.weapon_class
+    if (
+        wa
+        and wb
+        and wa != wb
+        and {wa, wb} & {"drone", "artillery", "rocket", "ied", "suicide"}
+        and not ({wa, wb} <= {"drone", "airstrike"} or {wa, wb} <= {"rocket", "missile", "artillery"})
+    ):
+        return False  # "shelled the city" and "shot down 30 drones" are two stories
     if a.reading.generic or b.reading.generic or not (b.own_date or b.own_place):
         return True  # a generic or follow-up sentence may tell the same attack in other words
     return ta == tb or min(a.reading.strength, b.reading.strength) == 1
@@ -343,7 +352,7 @@ def extract_document(
         hits = [
             h
             for h in find_dates(sent.text, lex, published, year_hint=year_hint)
-            if not h.excluded and h.kind != "year"
+            if not h.excluded and h.kind != "year" and not _inside(sent.start + h.start, datelines)
         ]
         if any(sent.start <= a < sent.end for a, _ in corrections):
             # "A previous version of this story mistakenly said ...": what it retracts is not an

@@ -60,6 +60,7 @@ class SentenceReading:
     actor2: str | None = None
     attacker_country: str | None = None
     aggregate: bool = False
+    weapon_class: str | None = None
     generic: bool = False  # the type rests only on generic words ("attack", "killed")
     spans: tuple[tuple[str, int, int], ...] = field(default=())
 
@@ -174,7 +175,7 @@ def read_sentence(
         return None
     if not (violence or has_casualties or intercept or assume_violent):
         return None
-    if not strong and not (has_casualties or intercept or lex.generic_attack.search(text)):
+    if not strong and not (has_casualties or intercept or assume_violent or lex.generic_attack.search(text)):
         return None
 
     spans: list[tuple[str, int, int]] = list(fatalities_injured_spans)
@@ -280,19 +281,20 @@ def read_sentence(
     for h in hits:
         if (
             actor1 is None
-            and lex.agent_before.search(text[max(0, h.start - 30) : h.start])
-            and (
-                lex.violence.search(text, max(0, h.start - 60), h.start)
-                or lex.trigger_any.search(text, max(0, h.start - 60), h.start)
-            )
+            and h.start < first_trigger + 60
+            and lex.attacker_after.search(text[h.end : h.end + 60])
         ):
             actor1 = h.name
             spans.append(("actor1", h.start, h.end))
     for h in hits:
         if (
             actor1 is None
-            and h.start < first_trigger + 60
-            and lex.attacker_after.search(text[h.end : h.end + 60])
+            and h.start > first_trigger
+            and lex.agent_before.search(text[max(0, h.start - 30) : h.start])
+            and (
+                lex.violence.search(text, max(0, h.start - 35), h.start)
+                or lex.trigger_any.search(text, max(0, h.start - 35), h.start)
+            )
         ):
             actor1 = h.name
             spans.append(("actor1", h.start, h.end))
@@ -340,6 +342,7 @@ def read_sentence(
         actor2=actor2,
         attacker_country=attacker_code,
         aggregate=aggregate,
+        weapon_class=weapon_class,
         generic=generic,
         spans=tuple(spans),
     )

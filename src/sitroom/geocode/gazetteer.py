@@ -26,12 +26,21 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitroom.geocode.tables import TIER_ADMIN1, TIER_CITY, Tables, default_directory, ids_of, read_tables
+from sitroom.geocode.tables import (
+    TIER_ADMIN1,
+    TIER_CITY,
+    TIER_COUNTRY,
+    Tables,
+    default_directory,
+    ids_of,
+    read_tables,
+)
 from sitroom.geocode.text import (
     APOSTROPHES,
     ARABIC_ARTICLES,
     TOKEN_RE,
     cyrillic_stem,
+    cyrillic_stems,
     name_key,
     normalise_token,
     script_of,
@@ -168,6 +177,9 @@ _ADMIN_WORDS = (
     "krai",
     "republic",
 )
+#: Inflected (stemmed) Cyrillic readings are tried for towns of at least this size only.
+_STEM_MIN_POP = 15000
+_CYRILLIC_COUNTRIES = frozenset({"RU", "UA", "BY", "BG", "RS", "MK", "KZ", "KG", "TJ", "MN", "ME", "BA"})
 _SENTENCE_GAP = re.compile(r"[.!?\n:;\"“”«»()\[\]|•·–—]")
 _JOIN_GAP = re.compile(r"[ \t\u00a0\u202f]{1,3}|[ \t\u00a0]?[-‐‑][ \t\u00a0]?")
 _ABBREVIATIONS = frozenset({"st", "ste", "mt", "ft", "pt", "sta", "u", "s", "dr", "d", "r"})
@@ -292,13 +304,26 @@ class Gazetteer:
                     prefix += " " + part
                     prefixes.add(prefix)
             if "\u0400" <= key[0] <= "\u052f":
+                # inflected readings only for places a Russian/Ukrainian text names often:
+                # sites, countries, and places in Cyrillic-script countries
+                ids = [
+                    i
+                    for i in ids_of(value)
+                    if tables.tiers[i] <= TIER_COUNTRY
+                    or (
+                        tables.places[i].country_code in _CYRILLIC_COUNTRIES
+                        and (tables.tiers[i] != TIER_CITY or tables.populations[i] >= _STEM_MIN_POP)
+                    )
+                ]
+                if not ids:
+                    continue
                 stem = " ".join([cyrillic_stem(p) for p in key.split(" ")])
                 current = stem_index.get(stem)
                 if current is None:
-                    stem_index[stem] = value
+                    stem_index[stem] = ids if len(ids) > 1 else ids[0]
                 else:
-                    merged = ids_of(current) + [i for i in ids_of(value) if i not in ids_of(current)]
-                    stem_index[stem] = merged
+                    known = ids_of(current)
+                    stem_index[stem] = known + [i for i in ids if i not in known]
         for key in tables.stoplist | tables.soft_stoplist:
             parts = key.split(" ")
             longest = max(longest, len(parts))
@@ -425,9 +450,12 @@ class Gazetteer:
         for first, start in firsts:
             hit = self._extend(toks, k, first, start, self._t.index, self._prefixes)
             if hit is None and script == "cyrillic":
-                hit = self._extend(
-                    toks, k, cyrillic_stem(first), start, self._stem_index, self._stem_prefixes, stem=True
-                )
+                for reading in cyrillic_stems(first):
+                    hit = self._extend(
+                        toks, k, reading, start, self._stem_index, self._stem_prefixes, stem=True
+                    )
+                    if hit is not None:
+                        break
             if hit is not None and (best is None or hit.last > best.last):
                 best = hit
         if best is not None and best.blocked and best.first == best.last and best.key in self._t.index:
@@ -483,10 +511,13 @@ class Gazetteer:
                     best = _Hit(k, j, start, heads[j][1], head_key, stem=stem)
             if j + 1 >= n or j + 1 - k >= self._max_tokens or not toks.joinable[j]:
                 break
-            nxt = cyrillic_stem(norms[j + 1]) if stem else norms[j + 1]
-            longer = key + " " + nxt
-            if longer in prefixes or longer in index or longer in stoplist:
-                key = longer
+            readings = cyrillic_stems(norms[j + 1]) if stem else (norms[j + 1],)
+            longer = next(
+                (key + " " + r for r in readings if (key + " " + r) in prefixes or (key + " " + r) in index),
+                "",
+            )
+            if longer or (not stem and key + " " + norms[j + 1] in stoplist):
+                key = longer or key + " " + norms[j + 1]
                 j += 1
                 continue
             if j + 1 in heads:

@@ -27,6 +27,7 @@ __all__ = [
     "NORMALISER_VERSION",
     "Token",
     "cyrillic_stem",
+    "cyrillic_stems",
     "is_arabic_script",
     "is_cyrillic",
     "is_hebrew",
@@ -206,7 +207,7 @@ def tokenize(text: str) -> list[Token]:
 
 _CYR_ENDINGS_RAW = (
     "ами ями ого его ому ему ыми ими ской ского скому ском ская ское ские ских ский скую "
-    "ой ей ий ый ая яя ое ее ом ем ам ям ах ях ою ею ую юю ии "
+    "ой ей ий ый ая яя ое ее ом ем ам ям ах ях ою ею ую юю ии ью "
     "а я о е и ы у ю ь й і ї є"
 )
 #: Endings in their normalised form ("й" loses its breve and becomes "и"), by length.
@@ -219,10 +220,25 @@ def cyrillic_stem(norm: str) -> str:
 
     "харьков", "харькове", "харькова", "харьковом" share the stem "харьков";
     "москва"/"москвы" share "москв"; adjectival region names "харьковская"/"харьковской"
-    share "харьков". Stems shorter than 4 letters are not produced (the token is returned).
+    share "харьков". Stems shorter than 5 letters are not produced ("брянская" -> "брянск", not
+    "брян"), so a name keeps enough of itself to be told apart.
     """
     size = len(norm)
     for n in _CYR_LENGTHS:
-        if size - n >= 4 and norm[-n:] in _CYR_ENDINGS:
+        if size - n >= 5 and norm[-n:] in _CYR_ENDINGS:
             return norm[:-n]
     return norm
+
+
+def cyrillic_stems(norm: str) -> tuple[str, ...]:
+    """Every reading of a normalised Cyrillic token, longest first: itself, then minus each ending.
+
+    The scanner tries them in turn against names stemmed with :func:`cyrillic_stem`, so
+    "россии" is read as "росси" (Russia) before "росс", and "курской" reaches "курск".
+    """
+    out = [norm]
+    size = len(norm)
+    for n in reversed(_CYR_LENGTHS):
+        if size - n >= 4 and norm[-n:] in _CYR_ENDINGS:
+            out.append(norm[:-n])
+    return tuple(out)
