@@ -109,7 +109,7 @@ def ingest(
 
             def tick(outcome: DocumentOutcome) -> None:
                 progress.advance(task)
-                if outcome.status == "failed":
+                if outcome.status == "failed" and show:
                     progress.console.print(f"[yellow]skipped[/] {outcome.doc_id}: {outcome.reason}")
 
             summary = pipeline.ingest(results, on_outcome=tick)
@@ -215,6 +215,8 @@ def events(
             text=text,
             limit=limit,
         )
+    except SitroomError as exc:
+        raise typer.BadParameter(exc.message) from exc
     except ValueError as exc:
         raise typer.BadParameter(f"dates are YYYY-MM-DD: {exc}") from exc
     try:

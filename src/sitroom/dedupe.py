@@ -101,6 +101,8 @@ def mention_score(m: Mention, e: Event) -> float:
     else:
         score -= 0.5
     if m.actor1 not in _UNNAMED and e.actor1 not in _UNNAMED:
+        if m.actor1 != e.actor1 and m.sub_event_type != e.sub_event_type:
+            return 0.0  # another attacker with another kind of attack is another attack
         score += 0.4 if m.actor1 == e.actor1 else -0.8
     return score
 
@@ -135,9 +137,9 @@ def build_event(event_id: str, mentions: Sequence[Mention]) -> Event:
         top = min(_DATE_RANK[m.date_precision] for m in dated)
         finest = [m for m in dated if _DATE_RANK[m.date_precision] == top]
         counted = Counter(m.event_date for m in finest)
-        best_date = max(
-            counted, key=lambda d: (counted[d], -finest.index(next(x for x in finest if x.event_date == d)))
-        )
+        mains = Counter(m.event_date for m in finest if m.role == "main")
+        # most reported, then most reported as the main event, then the latest: independent of order
+        best_date = max(counted, key=lambda d: (counted[d], mains[d], d))
         precision = finest[0].date_precision
     placed = [m.place for m in mentions if m.place is not None]
     place: Place | None = None

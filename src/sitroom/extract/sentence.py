@@ -116,7 +116,7 @@ _WEAPON_NOUNS = re.compile(
 
 def _demonym_near(
     text: str, pos: int, lex: Lexicon, demonym: Callable[[str], str | None]
-) -> tuple[str | None, int]:
+) -> tuple[str | None, int, int]:
     """A country adjective next to a trigger: 'Russian drone', 'drone russe', 'مسيرة إسرائيلية'."""
     if lex.demonyms is not None:
         lo, hi = max(0, pos - 40), min(len(text), pos + 40)
@@ -124,7 +124,7 @@ def _demonym_near(
         for m in near:
             code = lex.demonym_code(m.group(0))
             if code:
-                return code, m.start()
+                return code, m.start(), m.end()
     window = text[max(0, pos - 40) : pos]
     words = re.findall(r"[\w.'’-]+", window)
     for word in reversed(words[-3:]):
@@ -133,8 +133,9 @@ def _demonym_near(
         for candidate in (clean, base):
             code = demonym(candidate) if candidate[:1].isupper() else None
             if code:
-                return code, max(0, pos - 40) + window.rfind(word)
-    return None, -1
+                start = max(0, pos - 40) + window.rfind(word)
+                return code, start, start + len(word)
+    return None, -1, -1
 
 
 def _is_explosion(lex: Lexicon, surface: str) -> bool:
@@ -180,12 +181,12 @@ def read_sentence(
 
     spans: list[tuple[str, int, int]] = list(fatalities_injured_spans)
     hits = actors.find(text)
-    attacker_code, attacker_pos = (None, -1)
+    attacker_code, attacker_pos, attacker_end = (None, -1, -1)
     first_trigger = min(classes.values())
     for m, _cls in triggers:
-        code, pos = _demonym_near(text, m.start(), lex, demonyms)
+        code, pos, end = _demonym_near(text, m.start(), lex, demonyms)
         if code:
-            attacker_code, attacker_pos = code, pos
+            attacker_code, attacker_pos, attacker_end = code, pos, end
             break
 
     # sub-event type by ACLED's precedence
@@ -277,7 +278,7 @@ def read_sentence(
         actor1 = actors.forces_of(attacker_code)
         if actor1 is None:
             actor1 = f"Military forces of {attacker_code}"
-        spans.append(("actor1", attacker_pos, attacker_pos + 1))
+        spans.append(("actor1", attacker_pos, attacker_end))
     for h in hits:
         if (
             actor1 is None
