@@ -449,3 +449,34 @@ def test_a_report_without_a_day_does_not_move_the_event_date(store: Store) -> No
     assert after.id == before.id
     assert after.event_date == before.event_date
     assert after.date_precision == "day"
+
+
+def test_verbatim_wire_copies_are_linked_and_unrelated_stories_are_not(tmp_path: Path) -> None:
+    from sitroom.dedupe import sketch_similarity, text_sketch
+
+    body = (
+        "A drone struck a fuel depot on the outskirts of Kharkiv on Tuesday night, starting a fire that "
+        "burned for hours, the regional governor said. Two workers were injured and taken to hospital. "
+        "Firefighters contained the blaze by morning, and officials said the depot had been hit before in May."
+    )
+    copy = "Depot ablaze after overnight drone strike\nBy Staff Writer\n" + body + "\nRead more: our live page"
+    other = (
+        "Parliament passed the budget on Thursday after a long debate over farm subsidies and teachers' pay, "
+        "with the opposition voting against it and promising to challenge two clauses in court next month."
+    )
+    a, _ = text_sketch(body)
+    assert sketch_similarity(a, text_sketch(copy)[0]) >= 0.9
+    assert sketch_similarity(a, text_sketch(other)[0]) < 0.2
+
+    store = open_store(str(tmp_path / "copies.db"))
+    store.open()
+    try:
+        pipeline = Pipeline(store)
+        published = datetime(2024, 5, 22)
+        for doc_id, text in (("wire-1", body), ("wire-2", copy), ("other", other)):
+            pipeline.ingest_document(Document(text=text, id=doc_id, published=published, language="en"))
+        assert [c for c, _ in store.copies_of("wire-2")] == ["wire-1"]
+        assert [c for c, _ in store.copies_of("wire-1")] == ["wire-2"]
+        assert store.copies_of("other") == []
+    finally:
+        store.close()

@@ -246,6 +246,7 @@ def show(event_id: Annotated[str, typer.Argument(help="An event id from `sitroom
                 err.print(f"no event {event_id!r}")
                 raise typer.Exit(code=1)
             docs = {m.doc_id: store.get_document(m.doc_id) for m in event.mentions}
+            copies = {d: store.copies_of(d) for d in docs}
         finally:
             store.close()
     except SitroomError as exc:
@@ -273,6 +274,8 @@ def show(event_id: Annotated[str, typer.Argument(help="An event id from `sitroom
             context.append(doc.text[m.start : m.end], style="bold reverse")
             context.append(doc.text[m.end : m.end + 200])
             out.print(context)
+        for other, similarity in copies.get(m.doc_id, []):
+            out.print(f"[dim]wire copy: {other} (text similarity {similarity:.2f})[/]")
         else:
             out.print(Text(m.evidence, style="bold"))
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -26,7 +28,8 @@ __all__ = [
     "build_event",
     "date_window",
     "mention_score",
-    "near_copy_signature",
+    "sketch_similarity",
+    "text_sketch",
 ]
 
 _GEO_RANK = {"site": 0, "town": 1, "admin1": 2, "country": 3}
@@ -210,25 +213,39 @@ def assign_mentions(mentions: Sequence[Mention], candidates: Sequence[Event]) ->
     return Assignment(tuple(links), tuple(changed), tuple(created), tuple(touched))
 
 
-def near_copy_signature(text: str, *, shingle: int = 5, size: int = 64) -> tuple[int, ...]:
-    """A MinHash signature of ``text`` (character shingles) for spotting verbatim wire copies."""
-    folded = " ".join(text.lower().split())
-    grams = {folded[i : i + shingle] for i in range(max(1, len(folded) - shingle + 1))}
-    hashes = [
-        int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "big") for g in grams
-    ]
-    mask = (1 << 61) - 1
-    sig: list[int] = []
-    for i in range(size):
-        a, b = 6364136223846793005 * (i + 1) | 1, 1442695040888963407 * (i + 7)
-        sig.append(min(((a * h + b) & mask) for h in hashes))
-    return tuple(sig)
+SKETCH_SIZE = 64
+SKETCH_INDEX = 6
+COPY_SIMILARITY = 0.9
 
 
-def signature_similarity(a: Sequence[int], b: Sequence[int]) -> float:
-    if not a or len(a) != len(b):
+def text_sketch(text: str, *, shingle: int = 4) -> tuple[list[int], list[int]]:
+    """A bottom-k sketch of the text's word shingles, and the few hashes to index it by.
+
+    Two verbatim copies of one wire story (with a different headline, byline or footer)
+    share most of their smallest shingle hashes; unrelated stories share almost none.
+    """
+    words = re.findall(r"\w+", text.lower())
+    grams = {" ".join(words[i : i + shingle]) for i in range(max(1, len(words) - shingle + 1))}
+    hashes = sorted({zlib.crc32(g.encode("utf-8")) for g in grams if g})
+    sketch = hashes[:SKETCH_SIZE]
+    return sketch, sketch[:SKETCH_INDEX]
+
+
+def sketch_similarity(a: Sequence[int], b: Sequence[int]) -> float:
+    """Estimated containment of the shorter text in the longer, from two bottom-k sketches.
+
+    Among the k smallest hashes of both texts together, the share of the shorter text's
+    hashes that the other text has too: 1.0 for a copy with a new headline or footer.
+    """
+    if not a or not b:
         return 0.0
-    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
+    sa, sb = set(a), set(b)
+    union = sorted(sa | sb)[:SKETCH_SIZE]
+    in_a = sum(1 for h in union if h in sa)
+    in_b = sum(1 for h in union if h in sb)
+    both = sum(1 for h in union if h in sa and h in sb)
+    # a handful of shared hashes is no evidence: very short texts never count as copies
+    return both / max(min(in_a, in_b), 8)
 
 
 def rebuild(event: Event, mentions: Sequence[Mention]) -> Event:

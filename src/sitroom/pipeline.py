@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Literal
 
 from sitroom import language as language_stage
-from sitroom.dedupe import assign_mentions, build_event
+from sitroom.dedupe import COPY_SIMILARITY, assign_mentions, build_event, sketch_similarity, text_sketch
 from sitroom.errors import SitroomError
 from sitroom.extract import extract_document
 from sitroom.geocode import Gazetteer
@@ -95,6 +95,7 @@ class Pipeline:
                 self.store.replace_mentions(doc.id, [])
                 self._rebuild(affected)
             self.store.save_document(stored)
+            self._link_copies(stored)
             candidates = self._candidates(mentions)
             assignment = assign_mentions(mentions, candidates)
             for event in assignment.events:
@@ -122,6 +123,20 @@ class Pipeline:
             if on_outcome is not None:
                 on_outcome(outcome)
         return summary
+
+    def _link_copies(self, doc: Document) -> None:
+        """Link a verbatim copy of a stored story (the same wire report in another outlet)."""
+        sketch, keys = text_sketch(doc.text)
+        best: tuple[float, str] | None = None
+        for other, other_sketch in self.store.sketches_sharing(keys):
+            if other == doc.id:
+                continue
+            sim = sketch_similarity(sketch, other_sketch)
+            if sim >= COPY_SIMILARITY and (best is None or sim > best[0]):
+                best = (sim, other)
+        if best is not None:
+            self.store.link_copy(doc.id, best[1], round(best[0], 3))
+        self.store.save_sketch(doc.id, sketch, keys)
 
     def _candidates(self, mentions: list[Mention]) -> list[Event]:
         dates = [m.event_date for m in mentions if m.event_date is not None]

@@ -195,7 +195,32 @@ CREATE VIRTUAL TABLE search USING fts5(
     + _search_triggers("actors", "id", SEARCH_KINDS["actor"], "{t}.name", "name")
 )
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "initial schema", _V1),)
+# Version 2: verbatim wire copies. ``document_sketches`` holds each document's bottom-k text
+# sketch (JSON list of ints); ``sketch_index`` its few smallest hashes for candidate lookup;
+# ``near_copies`` links a document to an earlier one it copies, with the estimated similarity.
+_V2 = """
+CREATE TABLE document_sketches (
+    doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    sketch TEXT NOT NULL
+);
+CREATE TABLE sketch_index (
+    hash INTEGER NOT NULL,
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    PRIMARY KEY (hash, doc_id)
+) WITHOUT ROWID;
+CREATE TABLE near_copies (
+    doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    copy_of TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    similarity REAL NOT NULL,
+    PRIMARY KEY (doc_id, copy_of)
+);
+CREATE INDEX near_copies_copy_of ON near_copies(copy_of);
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _V1),
+    Migration(2, "wire-copy sketches", _V2),
+)
 
 LATEST_VERSION: int = MIGRATIONS[-1].version
 

@@ -46,6 +46,11 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
+def _signed64(value: int) -> int:
+    """SQLite integers are signed 64-bit."""
+    return value - (1 << 64) if value >= (1 << 63) else value
+
+
 def _sql_fold(value: object) -> str | None:
     return value.casefold() if isinstance(value, str) else None
 
@@ -867,6 +872,49 @@ class SQLiteStore:
             outlet=_opt_str(row["outlet"]),
             origin=_opt_str(row["origin"]),
         )
+
+    def save_sketch(self, doc_id: str, sketch: Sequence[int], index_keys: Sequence[int]) -> None:
+        """Store a document's text sketch and index its smallest hashes (see dedupe.text_sketch)."""
+        with self._guard(f"saving the sketch of document {doc_id!r}") as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO document_sketches(doc_id, sketch) VALUES (?, ?)",
+                (doc_id, json.dumps(list(sketch))),
+            )
+            conn.execute("DELETE FROM sketch_index WHERE doc_id = ?", (doc_id,))
+            conn.executemany(
+                "INSERT OR IGNORE INTO sketch_index(hash, doc_id) VALUES (?, ?)",
+                [(_signed64(k), doc_id) for k in index_keys],
+            )
+
+    def sketches_sharing(self, index_keys: Sequence[int]) -> list[tuple[str, list[int]]]:
+        """Documents whose indexed hashes share one of ``index_keys``, with their sketches."""
+        if not index_keys:
+            return []
+        marks = ",".join("?" * len(index_keys))
+        with self._guard("looking up similar documents") as conn:
+            rows = conn.execute(
+                f"SELECT DISTINCT s.doc_id, s.sketch FROM sketch_index i "  # noqa: S608 (placeholders only)
+                f"JOIN document_sketches s ON s.doc_id = i.doc_id WHERE i.hash IN ({marks}) ORDER BY s.doc_id",
+                [_signed64(k) for k in index_keys],
+            )
+            return [(str(r[0]), [int(x) for x in json.loads(r[1])]) for r in rows]
+
+    def link_copy(self, doc_id: str, copy_of: str, similarity: float) -> None:
+        with self._guard(f"linking document {doc_id!r} as a copy") as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO near_copies(doc_id, copy_of, similarity) VALUES (?, ?, ?)",
+                (doc_id, copy_of, similarity),
+            )
+
+    def copies_of(self, doc_id: str) -> list[tuple[str, float]]:
+        """Documents linked to ``doc_id`` as wire copies (either direction), with similarity."""
+        with self._guard(f"reading the copies of document {doc_id!r}") as conn:
+            rows = conn.execute(
+                "SELECT copy_of, similarity FROM near_copies WHERE doc_id = ? "
+                "UNION SELECT doc_id, similarity FROM near_copies WHERE copy_of = ? ORDER BY 1",
+                (doc_id, doc_id),
+            )
+            return [(str(r[0]), float(r[1])) for r in rows]
 
     def event_ids_for_document(self, doc_id: str) -> list[str]:
         """Ids of the events the document's mentions point to (to revisit after replacing them)."""
