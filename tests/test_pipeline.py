@@ -459,7 +459,9 @@ def test_verbatim_wire_copies_are_linked_and_unrelated_stories_are_not(tmp_path:
         "burned for hours, the regional governor said. Two workers were injured and taken to hospital. "
         "Firefighters contained the blaze by morning, and officials said the depot had been hit before in May."
     )
-    copy = "Depot ablaze after overnight drone strike\nBy Staff Writer\n" + body + "\nRead more: our live page"
+    copy = (
+        "Depot ablaze after overnight drone strike\nBy Staff Writer\n" + body + "\nRead more: our live page"
+    )
     other = (
         "Parliament passed the budget on Thursday after a long debate over farm subsidies and teachers' pay, "
         "with the opposition voting against it and promising to challenge two clauses in court next month."
