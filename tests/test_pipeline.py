@@ -455,7 +455,8 @@ def test_verbatim_wire_copies_are_linked_and_unrelated_stories_are_not(tmp_path:
     from sitroom.dedupe import sketch_similarity, text_sketch
 
     body = (
-        "A drone struck a fuel depot on the outskirts of Kharkiv on Tuesday night, starting a fire that "
+        "A drone struck a fuel depot on the outskirts of Kharkiv on Tuesday night, "
+        "starting a fire that "
         "burned for hours, the regional governor said. Two workers were injured and taken to hospital. "
         "Firefighters contained the blaze by morning, and officials said the depot had been hit before in May."
     )
@@ -463,7 +464,8 @@ def test_verbatim_wire_copies_are_linked_and_unrelated_stories_are_not(tmp_path:
         "Depot ablaze after overnight drone strike\nBy Staff Writer\n" + body + "\nRead more: our live page"
     )
     other = (
-        "Parliament passed the budget on Thursday after a long debate over farm subsidies and teachers' pay, "
+        "Parliament passed the budget on Thursday after a long debate over farm subsidies "
+        "and teachers' pay, "
         "with the opposition voting against it and promising to challenge two clauses in court next month."
     )
     a, _ = text_sketch(body)

@@ -893,8 +893,9 @@ class SQLiteStore:
         marks = ",".join("?" * len(index_keys))
         with self._guard("looking up similar documents") as conn:
             rows = conn.execute(
-                f"SELECT DISTINCT s.doc_id, s.sketch FROM sketch_index i "
-                f"JOIN document_sketches s ON s.doc_id = i.doc_id WHERE i.hash IN ({marks}) ORDER BY s.doc_id",
+                "SELECT DISTINCT s.doc_id, s.sketch FROM sketch_index i "
+                "JOIN document_sketches s ON s.doc_id = i.doc_id "
+                f"WHERE i.hash IN ({marks}) ORDER BY s.doc_id",
                 [_signed64(k) for k in index_keys],
             )
             return [(str(r[0]), [int(x) for x in json.loads(r[1])]) for r in rows]
