@@ -458,7 +458,8 @@ def test_verbatim_wire_copies_are_linked_and_unrelated_stories_are_not(tmp_path:
         "A drone struck a fuel depot on the outskirts of Kharkiv on Tuesday night, "
         "starting a fire that "
         "burned for hours, the regional governor said. Two workers were injured and taken to hospital. "
-        "Firefighters contained the blaze by morning, and officials said the depot had been hit before in May."
+        "Firefighters contained the blaze by morning, and officials said the depot "
+        "had been hit before in May."
     )
     copy = (
         "Depot ablaze after overnight drone strike\nBy Staff Writer\n" + body + "\nRead more: our live page"
