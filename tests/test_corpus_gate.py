@@ -19,7 +19,9 @@ FLOORS = json.loads((ROOT / "tests" / "gate_floors.json").read_text(encoding="ut
 
 pytestmark = [
     pytest.mark.corpus,
-    pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared is not beside the repo"),
+    pytest.mark.skipif(
+        not (SHARED / "eval" / "score.py").exists(), reason="../shared is not beside the repo"
+    ),
 ]
 
 
@@ -27,9 +29,21 @@ def _score(corpus: str, tmp_path: Path, langs: list[str]) -> dict[str, object]:
     sitroom = Path(sys.executable).with_name("sitroom")
     db, out = tmp_path / f"{corpus}.db", tmp_path / f"{corpus}.jsonl"
     docs = SHARED / "corpus" / corpus / "docs.jsonl"
-    subprocess.run([str(sitroom), "--db", str(db), "ingest", "-q", str(docs)], check=True, capture_output=True)
-    subprocess.run([str(sitroom), "--db", str(db), "export", "--format", "jsonl", "-o", str(out)], check=True, capture_output=True)
-    args = [sys.executable, str(SHARED / "eval" / "score.py"), str(SHARED / "corpus" / corpus), str(out), "--json"]
+    subprocess.run(
+        [str(sitroom), "--db", str(db), "ingest", "-q", str(docs)], check=True, capture_output=True
+    )
+    subprocess.run(
+        [str(sitroom), "--db", str(db), "export", "--format", "jsonl", "-o", str(out)],
+        check=True,
+        capture_output=True,
+    )
+    args = [
+        sys.executable,
+        str(SHARED / "eval" / "score.py"),
+        str(SHARED / "corpus" / corpus),
+        str(out),
+        "--json",
+    ]
     for lang in langs:
         args += ["--lang", lang]
     result = subprocess.run(args, check=True, capture_output=True, text=True)

@@ -64,7 +64,11 @@ def test_since_marks_a_boundary_not_an_event_date() -> None:
 def test_relative_week_and_following_day() -> None:
     assert LEX is not None
     assert resolve("Shelling last week damaged homes.")[0][1:] == (date(2024, 7, 10), "week")
-    ctx = [h for h in find_dates("Another pair of strikes came the following day.", LEX, WED) if h.kind == "context"]
+    ctx = [
+        h
+        for h in find_dates("Another pair of strikes came the following day.", LEX, WED)
+        if h.kind == "context"
+    ]
     assert ctx[0].offset == 1
 
 

@@ -74,7 +74,7 @@ def _patterns(lex: Lexicon) -> _Patterns:
     return _Patterns(
         month_day=re.compile(rf"(?<!\w)(?P<month>{months})\.?\s+{day}(?!\d)(?:,?\s+{year})?", re.IGNORECASE),
         day_month=re.compile(
-            rf"(?<![\w.]){day}\s+(?:of\s+)?(?P<month>{months})\.?(?:,?\s+{year})?(?!\w)", re.IGNORECASE
+            rf"(?<![\w.]){day}\.?\s+(?:of\s+)?(?P<month>{months})\.?(?:,?\s+{year})?(?!\w)", re.IGNORECASE
         ),
         month_only=re.compile(
             rf"(?<!\w)(?:(?P<part>{parts})\s*)?(?P<month>{months})(?:\s+(?:of\s+)?{year})?(?!\w)"

@@ -184,7 +184,7 @@ class Lexicon:
     def to_number(self, surface: str) -> int | None:
         """'12', '1,200', 'twelve', 'dozens' -> int; None when it is not a number."""
         s = surface.strip().lower()
-        digits = s.replace(",", "").replace("\u00a0", "").replace(" ", "")
+        digits = re.sub(r"(?<=\d)[,.\u00a0 ](?=\d{3}\b)", "", s)
         if digits.isdigit():
             return int(digits)
         s = re.sub(r"\s+", " ", s)
@@ -196,9 +196,14 @@ class Lexicon:
         return None
 
 
+def fold(text: str) -> str:
+    """Lower case that keeps Turkish dotted İ one letter ("İsrail" -> "israil")."""
+    return text.lower().replace("\u0307", "")
+
+
 def stem_lookup(table: dict[str, T], surface: str) -> T | None:
     """The value for ``surface`` in a table whose keys may be stems (see :func:`phrase_body`)."""
-    s = surface.lower()
+    s = fold(surface)
     if s in table:
         return table[s]
     best: tuple[int, T] | None = None
@@ -219,7 +224,7 @@ def _table(data: dict[str, Any], key: str) -> dict[str, str]:
     value = data.get(key, {})
     if not isinstance(value, dict):
         raise DataFileError(f"lexicon key {key!r} must be an object", source=data.get("language"))
-    return {str(k).lower(): str(v) for k, v in value.items()}
+    return {fold(str(k)): str(v) for k, v in value.items()}
 
 
 def _list(data: dict[str, Any], key: str) -> list[str]:
@@ -236,7 +241,7 @@ def _compile(data: dict[str, Any]) -> Lexicon:
     numbers = {str(k).lower(): int(v) for k, v in data["numbers"].items()}
     words = sorted(numbers, key=len, reverse=True)
     word_alt = "|".join(re.escape(w) for w in words)
-    num_re = rf"(?P<n>\d{{1,3}}(?:[,\u00a0 ]\d{{3}})+|\d+|(?:{word_alt})(?:[-\s](?:{word_alt}))?)"
+    num_re = rf"(?P<n>\d{{1,3}}(?:[,.\u00a0 ]\d{{3}})+(?!\d)|\d+|(?:{word_alt})(?:[-\s](?:{word_alt}))?)"
     number = re.compile(rf"(?<!\w){num_re}(?!\w)", re.IGNORECASE)
     nouns = sorted(_list(data, "casualty_nouns"), key=len, reverse=True)
     noun_alt = "(?:" + "|".join(re.escape(n) for n in nouns) + r")(?:\s+\w+){0,2}?" if nouns else r"\w+"

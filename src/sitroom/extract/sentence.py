@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sitroom.extract.actors import UNIDENTIFIED, ActorDictionary, ActorHit
-from sitroom.extract.lexicon import Lexicon
+from sitroom.extract.lexicon import Lexicon, phrase_regex
 
 __all__ = ["SentenceReading", "read_sentence"]
 
@@ -109,8 +109,19 @@ def _count(text: str, lex: Lexicon, weapon_nouns: re.Pattern[str]) -> int | None
     return None
 
 
-_WEAPON_NOUNS = re.compile(
-    r"drones?|UAVs?|missiles?|rockets?|projectiles?|shells?|mortars?|bombs?|grenades?|Shaheds?", re.IGNORECASE
+_WEAPON_NOUNS = (
+    "drone*",
+    "uav*",
+    "missile*",
+    "rocket*",
+    "projectile*",
+    "shell",
+    "shells",
+    "mortar*",
+    "bomb",
+    "bombs",
+    "grenade*",
+    "shahed*",
 )
 
 
@@ -324,7 +335,7 @@ def read_sentence(
                 actor1 = claimed_by
     if actor1 is None:
         actor1 = UNIDENTIFIED if sub != DISRUPTED else None
-    count = _count(text, lex, _WEAPON_NOUNS)
+    count = _count(text, lex, phrase_regex(list(lex.raw.get("count_nouns", _WEAPON_NOUNS))))
     hedged = lex.hedges.search(text) is not None
     aggregate = bool(lex.aggregate.search(text))
     return SentenceReading(

@@ -35,174 +35,26 @@ from sitroom.geocode.tables import (
     ids_of,
     read_tables,
 )
-from sitroom.geocode.text import (
-    APOSTROPHES,
-    ARABIC_ARTICLES,
-    TOKEN_RE,
-    cyrillic_stem,
-    cyrillic_stems,
-    name_key,
-    normalise_token,
-    script_of,
+from sitroom.geocode.text import ARABIC_ARTICLES, cyrillic_stem, cyrillic_stems, name_key, script_of
+from sitroom.geocode.tokens import (
+    ADMIN_AFTER,
+    ADMIN_BEFORE,
+    ADMIN_WORDS,
+    ARABIC_PROCLITICS,
+    CYRILLIC_COUNTRIES,
+    DEMONYM_SUFFIXES,
+    HEBREW_PREFIXES,
+    MAX_TOKENS,
+    PLACE_LEADS,
+    STEM_MIN_POP,
+    Hit,
+    Tokens,
+    is_cased,
+    tokenise,
 )
 from sitroom.records import Place
 
 __all__ = ["Gazetteer", "PlaceMatch"]
-
-_MAX_TOKENS = 8
-_ARABIC_PROCLITICS = (
-    "وبال",
-    "وال",
-    "بال",
-    "فال",
-    "كال",
-    "ولل",
-    "لل",
-    "وب",
-    "ول",
-    "فب",
-    "و",
-    "ب",
-    "ل",
-    "ف",
-    "ك",
-)
-_HEBREW_PREFIXES = frozenset("ובהלמשכ")
-#: Words that may stand capitalised right before a place without making it a surname.
-_PLACE_LEADS = frozenset(
-    [
-        "in",
-        "at",
-        "near",
-        "of",
-        "from",
-        "to",
-        "on",
-        "for",
-        "by",
-        "and",
-        "or",
-        "but",
-        "the",
-        "a",
-        "an",
-        "into",
-        "outside",
-        "inside",
-        "across",
-        "around",
-        "over",
-        "northern",
-        "southern",
-        "eastern",
-        "western",
-        "central",
-        "north",
-        "south",
-        "east",
-        "west",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "greater",
-        "upper",
-        "lower",
-        "old",
-        "downtown",
-        "rural",
-        "occupied",
-        "province",
-        "city",
-        "town",
-        "village",
-        "district",
-        "region",
-        "state",
-        "governorate",
-        "oblast",
-        "camp",
-        "base",
-        "airport",
-        "port",
-        "strike",
-        "strikes",
-        "attack",
-        "attacks",
-    ]
-)
-#: Administrative words after an admin1 name ("Anbar province"); Cyrillic ones as stems.
-_ADMIN_AFTER = frozenset(
-    [
-        "province",
-        "provinces",
-        "governorate",
-        "governorates",
-        "region",
-        "regions",
-        "state",
-        "oblast",
-        "district",
-        "county",
-        "prefecture",
-        "department",
-        "division",
-        "territory",
-        "krai",
-        "kray",
-        "voivodeship",
-        "emirate",
-        "wilaya",
-        "wilayah",
-        "област",
-        "краи",
-        "регион",
-        "провинци",
-    ]
-)
-#: Arabic/Persian/Kurdish administrative words before an admin1 name ("محافظة نينوى").
-_ADMIN_BEFORE = frozenset({"محافظه", "ولايه", "استان", "اقليم", "منطقه", "مقاطعه", "پاريزگاي", "ولايت"})
-_ADMIN_WORDS = (
-    "province",
-    "governorate",
-    "region",
-    "state",
-    "oblast",
-    "district",
-    "county",
-    "prefecture",
-    "department",
-    "division",
-    "territory",
-    "krai",
-    "republic",
-)
-#: Inflected (stemmed) Cyrillic readings are tried for towns of at least this size only.
-_STEM_MIN_POP = 15000
-_CYRILLIC_COUNTRIES = frozenset({"RU", "UA", "BY", "BG", "RS", "MK", "KZ", "KG", "TJ", "MN", "ME", "BA"})
-_SENTENCE_GAP = re.compile(r"[.!?\n:;\"“”«»()\[\]|•·–—]")
-_JOIN_GAP = re.compile(r"[ \t\u00a0\u202f]{1,3}|[ \t\u00a0]?[-‐‑][ \t\u00a0]?")
-_ABBREVIATIONS = frozenset({"st", "ste", "mt", "ft", "pt", "sta", "u", "s", "dr", "d", "r"})
-_DEMONYM_SUFFIXES = frozenset(
-    [
-        "led",
-        "backed",
-        "based",
-        "born",
-        "linked",
-        "aligned",
-        "allied",
-        "controlled",
-        "held",
-        "made",
-        "supplied",
-        "sponsored",
-        "funded",
-        "run",
-        "owned",
-        "affiliated",
-    ]
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,74 +65,6 @@ class PlaceMatch:
     end: int
     surface: str
     candidates: tuple[Place, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class _Tokens:
-    starts: list[int]
-    ends: list[int]
-    norms: list[str]
-    joinable: list[bool]  # joinable[k]: tokens k and k+1 may belong to one name
-    sentence_start: list[bool]
-    heads: dict[int, tuple[str, int]]  # token -> (norm of the part before the first apostrophe, its end)
-    tails: dict[int, tuple[str, int]]  # token -> (norm of the part after the last apostrophe, its start)
-
-
-def _tokenise(text: str) -> _Tokens:
-    starts: list[int] = []
-    ends: list[int] = []
-    norms: list[str] = []
-    heads: dict[int, tuple[str, int]] = {}
-    tails: dict[int, tuple[str, int]] = {}
-    for m in TOKEN_RE.finditer(text):
-        raw = m.group()
-        norm = normalise_token(raw)
-        if not norm:
-            continue
-        k = len(norms)
-        starts.append(m.start())
-        ends.append(m.end())
-        norms.append(norm)
-        if not raw.isalnum() and any(ch in APOSTROPHES for ch in raw):
-            marks = [i for i, ch in enumerate(raw) if ch in APOSTROPHES]
-            first, last = marks[0], marks[-1]
-            head, tail = raw[:first], raw[last + 1 :]
-            if head and len(raw) - first <= 5:  # "Iraq's", "Irak'ın", "Bağdat'ta"
-                heads[k] = (normalise_token(head), m.start() + first)
-            if tail and last <= 4:  # "l'Irak", "d'Alep", "dell'Iraq"
-                tails[k] = (normalise_token(tail), m.start() + last + 1)
-    n = len(norms)
-    joinable = [False] * max(n - 1, 0)
-    sentence_start = [True] + [False] * max(n - 1, 0)
-    for k in range(n - 1):
-        gap = text[ends[k] : starts[k + 1]]
-        if gap == " ":
-            joinable[k] = True
-            continue
-        abbreviation = (
-            gap.startswith(".") and norms[k] in _ABBREVIATIONS and (gap == "." or gap[1:].isspace())
-        )
-        if abbreviation or _JOIN_GAP.fullmatch(gap):
-            joinable[k] = True
-        if not abbreviation and _SENTENCE_GAP.search(gap):
-            sentence_start[k + 1] = True
-    return _Tokens(starts, ends, norms, joinable, sentence_start, heads, tails)
-
-
-def _is_cased(ch: str) -> bool:
-    return ch.lower() != ch.upper()
-
-
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    first: int  # first token
-    last: int  # last token (inclusive)
-    start: int  # character offsets
-    end: int
-    key: str
-    blocked: bool = False  # a stoplist phrase: consumes the tokens, yields no match
-    stem: bool = False  # ``key`` is a Cyrillic stem key
-    admin1_only: bool = False  # "Anbar province": keep the admin1 candidates only
 
 
 class Gazetteer:
@@ -311,8 +95,8 @@ class Gazetteer:
                     for i in ids_of(value)
                     if tables.tiers[i] <= TIER_COUNTRY
                     or (
-                        tables.places[i].country_code in _CYRILLIC_COUNTRIES
-                        and (tables.tiers[i] != TIER_CITY or tables.populations[i] >= _STEM_MIN_POP)
+                        tables.places[i].country_code in CYRILLIC_COUNTRIES
+                        and (tables.tiers[i] != TIER_CITY or tables.populations[i] >= STEM_MIN_POP)
                     )
                 ]
                 if not ids:
@@ -337,7 +121,7 @@ class Gazetteer:
         self._prefixes = frozenset(prefixes)
         self._stem_index = stem_index
         self._stem_prefixes = frozenset(stem_prefixes)
-        self._max_tokens = min(longest, _MAX_TOKENS)
+        self._max_tokens = min(longest, MAX_TOKENS)
 
     @classmethod
     def load(cls, directory: Path | None = None) -> Gazetteer:
@@ -352,14 +136,25 @@ class Gazetteer:
     # ------------------------------------------------------------------------------------------
     # ranking
 
-    def _rank(self, ids: list[int] | set[int]) -> list[int]:
-        """Hand-written site > airport > country > admin1 > city, then by population.
+    def _rank(self, ids: list[int] | set[int], key: str | None = None) -> list[int]:
+        """Hand-written site > airport > country > admin1 > city; then a place whose own name is
+        ``key`` before one that has it only as an alternate name ("Pokrovsk" in Ukraine before
+        Engels, once called Pokrovsk); then by population.
 
-        A city that shares its name with its own admin1 ("Kirkuk", "Idlib") ranks above it.
+        A city ranks above an admin1 of its country with the same name when it lies in it ("Kirkuk",
+        "Idlib") or is at least half as populous ("Kyiv", the city, before Kyiv Oblast).
         """
         t = self._t
+
+        def own_name(i: int) -> bool:
+            if key is None:
+                return True
+            own = name_key(t.places[i].name)
+            return own == key or own.removeprefix("al ") == key
+
         order = sorted(
-            set(ids), key=lambda i: (t.tiers[i], -t.populations[i], t.places[i].gazetteer_id or "")
+            set(ids),
+            key=lambda i: (t.tiers[i], not own_name(i), -t.populations[i], t.places[i].gazetteer_id or ""),
         )
         for pos, i in enumerate(order):
             if t.tiers[i] != TIER_ADMIN1:
@@ -371,17 +166,23 @@ class Gazetteer:
                 if (
                     t.tiers[j] == TIER_CITY
                     and city.country_code == adm.country_code
-                    and city.admin1 == adm.name
+                    and (
+                        city.admin1 == adm.name
+                        or (own_name(j) and 2 * t.populations[j] >= t.populations[i])  # "Kyiv"
+                    )
                 ):
                     order.insert(pos, order.pop(later))
                     break
         return order
 
-    def _hit_ids(self, hit: _Hit) -> tuple[int, ...]:
+    def _hit_ids(self, hit: Hit) -> tuple[int, ...]:
         cache_key = ("\x00" if hit.stem else "") + ("\x01" if hit.admin1_only else "") + hit.key
         cached = self._ranked.get(cache_key)
         if cached is None:
-            ids = self._rank(ids_of((self._stem_index if hit.stem else self._t.index).get(hit.key)))
+            ids = self._rank(
+                ids_of((self._stem_index if hit.stem else self._t.index).get(hit.key)),
+                None if hit.stem else hit.key,
+            )
             if hit.admin1_only:
                 ids = [i for i in ids if self._t.tiers[i] == TIER_ADMIN1]
             cached = tuple(ids)
@@ -398,9 +199,9 @@ class Gazetteer:
         language gets the same treatment (Arabic-script and Hebrew clitics are always tried).
         """
         del lang
-        toks = _tokenise(text)
+        toks = tokenise(text)
         n = len(toks.norms)
-        hits: list[_Hit] = []
+        hits: list[Hit] = []
         k = 0
         while k < n:
             hit = self._longest_at(toks, k)
@@ -413,15 +214,20 @@ class Gazetteer:
         return self._accept(text, toks, hits)
 
     @staticmethod
-    def _capitalised(text: str, toks: _Tokens, hit: _Hit) -> bool:
-        """In cased scripts a name starts with a capital (leading "al-"/"el-" articles aside)."""
+    def _capitalised(text: str, toks: Tokens, hit: Hit) -> bool:
+        """In cased scripts a name starts with a capital; a leading "al-"/"el-"/"ash-" article
+        may be lowercase ("al-Qaim"), but not an English word that folds like one ("at Ain")."""
         lead = hit.first
         while lead < hit.last and toks.norms[lead] in ARABIC_ARTICLES:
+            raw = text[toks.starts[lead] : toks.ends[lead]].lower()
+            gap = text[toks.ends[lead] : toks.starts[lead + 1]]
+            if raw not in ("al", "el") and gap not in ("-", "‐", "‑"):
+                break
             lead += 1
         lead_char = text[max(hit.start, toks.starts[lead])]
-        return not _is_cased(lead_char) or lead_char.isupper()
+        return not is_cased(lead_char) or lead_char.isupper()
 
-    def _longest_at(self, toks: _Tokens, k: int) -> _Hit | None:
+    def _longest_at(self, toks: Tokens, k: int) -> Hit | None:
         norms = toks.norms
         tok = norms[k]
         firsts: list[tuple[str, int]] = [(tok, toks.starts[k])]
@@ -429,24 +235,24 @@ class Gazetteer:
             firsts.append(toks.tails[k])
         script = script_of(tok[0])
         if script == "arabic":
-            if tok in _ADMIN_BEFORE and k + 1 < len(norms) and toks.joinable[k]:
+            if tok in ADMIN_BEFORE and k + 1 < len(norms) and toks.joinable[k]:
                 inner = self._longest_at(toks, k + 1)
                 if inner is not None and not inner.blocked:
-                    admin = _Hit(
+                    admin = Hit(
                         k, inner.last, toks.starts[k], inner.end, inner.key, stem=inner.stem, admin1_only=True
                     )
                     if self._hit_ids(admin):
                         return admin
             firsts.extend(
                 (tok[len(p) :], toks.starts[k] + len(p))
-                for p in _ARABIC_PROCLITICS
+                for p in ARABIC_PROCLITICS
                 if tok.startswith(p) and len(tok) - len(p) >= 3
             )
-        elif script == "hebrew" and tok[0] in _HEBREW_PREFIXES and len(tok) >= 4:
+        elif script == "hebrew" and tok[0] in HEBREW_PREFIXES and len(tok) >= 4:
             firsts.append((tok[1:], toks.starts[k] + 1))
-            if tok[1] in _HEBREW_PREFIXES and len(tok) >= 5:
+            if tok[1] in HEBREW_PREFIXES and len(tok) >= 5:
                 firsts.append((tok[2:], toks.starts[k] + 2))
-        best: _Hit | None = None
+        best: Hit | None = None
         for first, start in firsts:
             hit = self._extend(toks, k, first, start, self._t.index, self._prefixes)
             if hit is None and script == "cyrillic":
@@ -460,7 +266,7 @@ class Gazetteer:
                 best = hit
         if best is not None and best.blocked and best.first == best.last and best.key in self._t.index:
             # "Rivers State", "Bay region": a stoplisted word followed by an administrative word
-            plain = _Hit(best.first, best.last, best.start, best.end, best.key)
+            plain = Hit(best.first, best.last, best.start, best.end, best.key)
             extended = self._with_admin_word(toks, plain)
             if extended is not plain:
                 return extended
@@ -468,20 +274,20 @@ class Gazetteer:
             best = self._with_admin_word(toks, best)
         return best
 
-    def _with_admin_word(self, toks: _Tokens, hit: _Hit) -> _Hit:
+    def _with_admin_word(self, toks: Tokens, hit: Hit) -> Hit:
         """Extend "Anbar" to "Anbar province" (admin1 candidates only) when the next word says so."""
         nxt = hit.last + 1
         if nxt >= len(toks.norms) or not toks.joinable[hit.last] or hit.end != toks.ends[hit.last]:
             return hit
         word = toks.norms[nxt]
-        if word not in _ADMIN_AFTER and cyrillic_stem(word) not in _ADMIN_AFTER:
+        if word not in ADMIN_AFTER and cyrillic_stem(word) not in ADMIN_AFTER:
             return hit
-        admin = _Hit(hit.first, nxt, hit.start, toks.ends[nxt], hit.key, stem=hit.stem, admin1_only=True)
+        admin = Hit(hit.first, nxt, hit.start, toks.ends[nxt], hit.key, stem=hit.stem, admin1_only=True)
         return admin if self._hit_ids(admin) else hit
 
     def _extend(
         self,
-        toks: _Tokens,
+        toks: Tokens,
         k: int,
         first: str,
         start: int,
@@ -489,26 +295,26 @@ class Gazetteer:
         prefixes: frozenset[str],
         *,
         stem: bool = False,
-    ) -> _Hit | None:
+    ) -> Hit | None:
         """The longest name starting at token ``k`` whose first token reads ``first``."""
         stoplist: set[str] = set() if stem else self._t.stoplist
         norms = toks.norms
         n = len(norms)
         heads = {} if stem else toks.heads
         plain_first = first == norms[k]
-        best: _Hit | None = None
+        best: Hit | None = None
         key = first
         j = k
         while True:
             if key in stoplist:
-                best = _Hit(k, j, start, toks.ends[j], key, blocked=True)
+                best = Hit(k, j, start, toks.ends[j], key, blocked=True)
             elif key in index:
-                best = _Hit(k, j, start, toks.ends[j], key, stem=stem)
+                best = Hit(k, j, start, toks.ends[j], key, stem=stem)
             elif j in heads and (j > k or plain_first):
                 # the part before an apostrophe completes the name ("Iraq's", "Ain al-Asad's")
                 head_key = (key.rsplit(" ", 1)[0] + " " if j > k else "") + heads[j][0]
                 if head_key in index:
-                    best = _Hit(k, j, start, heads[j][1], head_key, stem=stem)
+                    best = Hit(k, j, start, heads[j][1], head_key, stem=stem)
             if j + 1 >= n or j + 1 - k >= self._max_tokens or not toks.joinable[j]:
                 break
             readings = cyrillic_stems(norms[j + 1]) if stem else (norms[j + 1],)
@@ -523,22 +329,22 @@ class Gazetteer:
             if j + 1 in heads:
                 head_key = key + " " + heads[j + 1][0]
                 if head_key in index:
-                    best = _Hit(k, j + 1, start, heads[j + 1][1], head_key, stem=stem)
+                    best = Hit(k, j + 1, start, heads[j + 1][1], head_key, stem=stem)
             break
         return best
 
-    def _accept(self, text: str, toks: _Tokens, hits: list[_Hit]) -> list[PlaceMatch]:
+    def _accept(self, text: str, toks: Tokens, hits: list[Hit]) -> list[PlaceMatch]:
         t = self._t
         covered: set[int] = set()
         for h in hits:
             if not h.blocked:
                 covered.update(range(h.first, h.last + 1))
-        kept: list[tuple[_Hit, tuple[int, ...]]] = []
+        kept: list[tuple[Hit, tuple[int, ...]]] = []
         surnames: set[str] = set()
         for h in hits:
             if h.blocked:
                 continue
-            cased = _is_cased(text[h.start])
+            cased = is_cased(text[h.start])
             single = h.first == h.last
             if (
                 single
@@ -546,6 +352,8 @@ class Gazetteer:
                 and (toks.sentence_start[h.first] or self._in_headline(text, h.start))
             ):
                 continue
+            if single and h.key in t.demonyms and self._demonym_only(h.key):
+                continue  # "Somali forces": a demonym, not the place
             ids = self._hit_ids(h)
             caps_only = t.caps_only.get(h.key)
             if caps_only and not all(ch.isupper() for ch in text[h.start : h.end] if ch.isalpha()):
@@ -555,7 +363,7 @@ class Gazetteer:
             if (
                 single
                 and cased
-                and t.tiers[ids[0]] == TIER_CITY
+                and t.tiers[ids[0]] in (TIER_CITY, TIER_ADMIN1)
                 and self._reads_as_surname(text, toks, h.first, covered)
             ):
                 surnames.add(h.key)
@@ -570,16 +378,23 @@ class Gazetteer:
             before = h.first - 1
             if before >= 0 and toks.norms[before] in ARABIC_ARTICLES and before not in covered:
                 gap = text[toks.ends[before] : toks.starts[h.first]]
-                if gap in ("-", "‐", "‑") or (toks.norms[before] in ("al", "el") and gap == " "):
+                raw = text[toks.starts[before] : toks.ends[before]].lower()
+                if gap in ("-", "‐", "‑") or (raw in ("al", "el") and gap == " "):
                     start = toks.starts[before]
             out.append(PlaceMatch(start, h.end, text[start : h.end], tuple(t.places[i] for i in ids)))
         return out
 
-    def _reads_as_surname(self, text: str, toks: _Tokens, k: int, covered: set[int]) -> bool:
+    def _demonym_only(self, key: str) -> bool:
+        """A demonym that is not also a country's own name ("Myanmar") or capitals alias ("US")."""
+        code = self._t.demonyms[key]
+        name = self._t.country_names.get(code, "")
+        return key != name_key(name) and key not in self._t.caps_only
+
+    def _reads_as_surname(self, text: str, toks: Tokens, k: int, covered: set[int]) -> bool:
         if k == 0 or toks.sentence_start[k] or not toks.joinable[k - 1]:
             return False
         prev = k - 1
-        if prev in covered or toks.sentence_start[prev] or toks.norms[prev] in _PLACE_LEADS:
+        if prev in covered or toks.sentence_start[prev] or toks.norms[prev] in PLACE_LEADS:
             return False
         word = text[toks.starts[prev] : toks.ends[prev]]
         if not word[:1].isupper() or text[toks.ends[prev] : toks.starts[k]] != " ":
@@ -590,12 +405,13 @@ class Gazetteer:
 
     @staticmethod
     def _in_headline(text: str, pos: int) -> bool:
-        """True when the line around ``pos`` is title-cased ("Drone Strike Hits Base Near Erbil")."""
+        """True when the line around ``pos`` reads as a headline: short, title-cased, no final full
+        stop ("Drone Strike Hits Base Near Erbil")."""
         line_start = text.rfind("\n", 0, pos) + 1
         line_end = text.find("\n", pos)
         line = text[line_start : line_end if line_end >= 0 else len(text)]
         words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 3]
-        if len(words) < 3:
+        if len(words) < 3 or len(line) > 160 or line.rstrip().endswith((".", '."', ".”")):
             return False
         capitalised = sum(1 for w in words if w[0].isupper())
         return capitalised / len(words) >= 0.7
@@ -625,12 +441,12 @@ class Gazetteer:
         if (
             not ids
             and len(parts) > 1
-            and (parts[-1] in _ADMIN_AFTER or cyrillic_stem(parts[-1]) in _ADMIN_AFTER)
+            and (parts[-1] in ADMIN_AFTER or cyrillic_stem(parts[-1]) in ADMIN_AFTER)
         ):
             ids = {i for i in self._lookup_ids(" ".join(parts[:-1])) if t.tiers[i] == TIER_ADMIN1}
         if not ids and script_of(key[0]) == "cyrillic":
             ids = set(ids_of(self._stem_index.get(" ".join(cyrillic_stem(p) for p in parts))))
-        ranked = [t.places[i] for i in self._rank(ids)]
+        ranked = [t.places[i] for i in self._rank(ids, key)]
         if country_code:
             cc = country_code.upper()
             ranked = [p for p in ranked if p.country_code == cc] + [p for p in ranked if p.country_code != cc]
@@ -663,7 +479,7 @@ class Gazetteer:
             if place.kind == "admin1" and place.country_code == cc:
                 return place
         key = name_key(name)
-        for word in _ADMIN_WORDS:
+        for word in ADMIN_WORDS:
             if key.endswith(" " + word):
                 return self.admin1(cc, key[: -len(word) - 1])
         return None
@@ -675,7 +491,7 @@ class Gazetteer:
             return None
         demonyms = self._t.demonyms
         found = demonyms.get(key)
-        if found is None and " " in key and key.rsplit(" ", 1)[1] in _DEMONYM_SUFFIXES:
+        if found is None and " " in key and key.rsplit(" ", 1)[1] in DEMONYM_SUFFIXES:
             key = key.rsplit(" ", 1)[0]
             found = demonyms.get(key)
         if found is None and key.endswith("s"):

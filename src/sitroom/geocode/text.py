@@ -8,7 +8,9 @@ Names and texts are compared token by token on a *normalised* form:
 * Arabic script: alef variants أ إ آ ٱ → ا, ى/ی → ي, ک → ك, ة → ه, tatweel and tashkeel
   removed; Persian ZWNJ/ZWJ removed; Arabic-Indic digits → ASCII;
 * apostrophes of every kind are removed inside a token ("Qa'im" = "Qaim"), while hyphens,
-  spaces and other punctuation separate tokens ("Ain al-Asad" = "Ain Al Asad").
+  spaces and other punctuation separate tokens ("Ain al-Asad" = "Ain Al Asad");
+* Latin transliterations of Arabic name elements are folded ("Deir al-Balah" = "Dayr el Balah",
+  "Khan Younis" = "Khan Yunis", "Raqqah" = "Raqqa"); see :func:`_fold_latin`.
 
 The build script stores names already normalised with :func:`name_key`, so any change here
 must bump :data:`NORMALISER_VERSION` (the loader refuses files built with another version).
@@ -36,17 +38,17 @@ __all__ = [
     "normalise_token",
     "script_of",
     "tokenize",
+    "word_list",
 ]
 
 #: Bump whenever :func:`normalise_token` or :func:`tokenize` changes behaviour.
-NORMALISER_VERSION = 1
+NORMALISER_VERSION = 2
 
 APOSTROPHES = "'’‘ʼʻʿʾ`´′‛"
 
-#: Transliterated Arabic articles ("al-Tanf", "ash-Shaddadi", "ad-Dawr") and "the".
-ARABIC_ARTICLES = frozenset(
-    {"al", "el", "ad", "adh", "ar", "as", "ash", "at", "ath", "az", "an", "ed", "er", "es", "et", "ez"}
-)
+#: Transliterated Arabic articles ("al-Tanf", "ash-Shaddadi", "ad-Dawr") after normalisation,
+#: which folds them all to "al" (see :func:`_fold_latin`).
+ARABIC_ARTICLES = frozenset({"al"})
 
 
 def _combining_class() -> str:
@@ -155,6 +157,51 @@ def is_hebrew(token: str) -> bool:
     return bool(token) and script_of(token[0]) == "hebrew"
 
 
+def word_list(text: str) -> list[str]:
+    """The whitespace-separated words of a literal (keeps word lists readable)."""
+    return text.split()
+
+
+#: Spellings of common Arabic name elements in Latin transliteration, folded to one form.
+_LATIN_VARIANTS: dict[str, str] = {
+    **dict.fromkeys(word_list("al el ad adh ar as ash at ath az an ed er es et ez"), "al"),
+    **dict.fromkeys(word_list("deir dayr dair deyr"), "dayr"),
+    **dict.fromkeys(word_list("beit bayt beyt bait"), "bayt"),
+    **dict.fromkeys(word_list("tal tall tel tell"), "tal"),
+    **dict.fromkeys(word_list("kafr kfar kefar kfr"), "kafr"),
+    **dict.fromkeys(word_list("abu abou"), "abu"),
+    **dict.fromkeys(word_list("umm um oum"), "umm"),
+    **dict.fromkeys(word_list("jabal jebel jabel djebel jbel gebel"), "jabal"),
+    **dict.fromkeys(word_list("wadi oued ouadi wady"), "wadi"),
+    **dict.fromkeys(word_list("ain ayn ein"), "ayn"),
+    **dict.fromkeys(word_list("sheikh shaykh sheik shaikh cheikh"), "shaykh"),
+    **dict.fromkeys(word_list("bani beni banu"), "bani"),
+    **dict.fromkeys(word_list("qasr kasr"), "qasr"),
+    **dict.fromkeys(word_list("madinat medinat madinet"), "madinat"),
+}
+_DOUBLE = re.compile(r"([a-z])\1+")
+
+
+def _fold_latin(word: str) -> str:
+    """Fold transliteration variants of a lowercase ASCII word.
+
+    Articles ("al-", "el-", "ash-", "ad-") become "al"; common name elements share one form
+    ("Deir"/"Dayr", "Beit"/"Bayt", "Tal"/"Tell"); in words of five letters or more doubled
+    letters are single ("Raqqa" = "Raqa"); "ou" is "u" ("Younis" = "Yunis"); "q" is "k"
+    ("Iraq" = "Irak"); in words of six letters or more a final "ah"/"eh" is "a" ("Raqqah" =
+    "Raqqa", "Hasakeh" = "Hasakah"). Applied to names and texts alike, so it only ever merges
+    spellings.
+    """
+    variant = _LATIN_VARIANTS.get(word)
+    if variant is not None:
+        return variant
+    out = _DOUBLE.sub(r"\1", word) if len(word) >= 5 else word
+    out = out.replace("ou", "u").replace("q", "k")
+    if len(word) >= 6 and (out.endswith("ah") or out.endswith("eh")):
+        out = out[:-2] + "a"
+    return out
+
+
 @lru_cache(maxsize=1 << 16)
 def normalise_token(token: str) -> str:
     """The comparison form of one token (see the module docstring)."""
@@ -162,11 +209,13 @@ def normalise_token(token: str) -> str:
         lowered = token.lower()
         if "'" in lowered or "`" in lowered:
             lowered = lowered.replace("'", "").replace("`", "")
-        return lowered
+        return _fold_latin(lowered) if lowered.isalpha() else lowered
     folded = token.casefold().translate(_PRE)
     decomposed = unicodedata.normalize("NFKD", folded)
-    stripped = "".join(ch for ch in decomposed if ch not in _MARK_SET)
-    return stripped.translate(_POST)
+    stripped = "".join(ch for ch in decomposed if ch not in _MARK_SET).translate(_POST)
+    if stripped.isascii() and stripped.isalpha():
+        return _fold_latin(stripped)
+    return stripped
 
 
 def name_tokens(name: str) -> list[str]:
