@@ -30,39 +30,75 @@ def dates(sentence: str, published: date = WED) -> list[tuple[date | None, str]]
     [
         (
             "Bei einem russischen Drohnenangriff auf Sumy wurden vier Menschen getötet und zwölf weitere verletzt.",
-            "Air/drone strike", 4, 12, None, "Russian forces",
+            "Air/drone strike",
+            4,
+            12,
+            None,
+            "Russian forces",
         ),
         (
             "Israelische Kampfflugzeuge bombardierten ein Wohnhaus in Gaza, dabei kamen sieben Menschen ums Leben.",
-            "Air/drone strike", 7, None, None, "Israeli forces",
+            "Air/drone strike",
+            7,
+            None,
+            None,
+            "Israeli forces",
         ),
         (
             "Die Luftabwehr hat in der Nacht 30 ukrainische Drohnen abgeschossen, Verletzte gab es keine.",
-            "Disrupted weapons use", 0, 0, True, "Ukrainian forces",
+            "Disrupted weapons use",
+            0,
+            0,
+            True,
+            "Ukrainian forces",
         ),
         (
             "Die Hisbollah feuerte Dutzende Raketen auf einen Armeestützpunkt im Norden Israels ab.",
-            "Shelling/artillery/missile attack", None, None, None, "Hezbollah",
+            "Shelling/artillery/missile attack",
+            None,
+            None,
+            None,
+            "Hezbollah",
         ),
         (
             "Mindestens neun Soldaten starben bei einem Hinterhalt von Dschihadisten im Norden Malis.",
-            "Armed clash", 9, None, None, "Unidentified armed group",
+            "Armed clash",
+            9,
+            None,
+            None,
+            "Unidentified armed group",
         ),
         (
             "Vor einer Polizeiwache explodierte eine Autobombe, die Al-Schabaab-Miliz bekannte sich zu dem Anschlag.",
-            "Remote explosive/landmine/IED", None, None, None, "al-Shabaab",
+            "Remote explosive/landmine/IED",
+            None,
+            None,
+            None,
+            "al-Shabaab",
         ),
         (
             "Ein Selbstmordattentäter sprengte sich in einer Moschee in die Luft und tötete elf Gläubige.",
-            "Suicide bomb", 11, None, None, "Unidentified armed group",
+            "Suicide bomb",
+            11,
+            None,
+            None,
+            "Unidentified armed group",
         ),
         (
             "Bewaffnete haben ein Dorf überfallen und acht Zivilisten erschossen.",
-            "Attack", 8, None, None, "Unidentified armed group",
+            "Attack",
+            8,
+            None,
+            None,
+            "Unidentified armed group",
         ),
         (
             "Bei dem Raketenangriff auf Charkiw wurden zehn Menschen verletzt und zwei getötet.",
-            "Shelling/artillery/missile attack", 2, 10, None, "Unidentified armed group",
+            "Shelling/artillery/missile attack",
+            2,
+            10,
+            None,
+            "Unidentified armed group",
         ),
     ],
 )
@@ -70,7 +106,11 @@ def test_attack_sentences(sentence, sub_event_type, fatalities, injured, interce
     r = read(sentence)
     assert r is not None
     assert (r.sub_event_type, r.fatalities, r.injured, r.intercepted, r.actor1) == (
-        sub_event_type, fatalities, injured, intercepted, actor1,
+        sub_event_type,
+        fatalities,
+        injured,
+        intercepted,
+        actor1,
     )
 
 
@@ -115,7 +155,9 @@ def test_overnight_and_last_night() -> None:
     assert dates("Explosionen waren gestern Abend zu hören.") == [(date(2024, 7, 16), "day")]
     # "in der Nacht zum Sonntag": the night ending on Sunday
     assert dates("In der Nacht zum Sonntag wurde Kiew angegriffen.") == [(date(2024, 7, 14), "day")]
-    assert dates("In der Nacht von Samstag auf Sonntag wurde Kiew angegriffen.") == [(date(2024, 7, 14), "day")]
+    assert dates("In der Nacht von Samstag auf Sonntag wurde Kiew angegriffen.") == [
+        (date(2024, 7, 14), "day")
+    ]
 
 
 def test_last_week() -> None:

@@ -30,39 +30,75 @@ def dates(sentence: str, published: date = WED) -> list[tuple[date | None, str]]
     [
         (
             "Un ataque con drones rusos contra Járkov mató a cuatro personas e hirió a otras doce.",
-            "Air/drone strike", 4, 12, None, "Russian forces",
+            "Air/drone strike",
+            4,
+            12,
+            None,
+            "Russian forces",
         ),
         (
             "Los misiles rusos alcanzaron un edificio residencial en Dnipró; tres muertos y 25 heridos.",
-            "Shelling/artillery/missile attack", 3, 25, None, "Russian forces",
+            "Shelling/artillery/missile attack",
+            3,
+            25,
+            None,
+            "Russian forces",
         ),
         (
             "La aviación israelí bombardeó una casa en Gaza, matando a siete miembros de una familia.",
-            "Air/drone strike", 7, None, None, "Israeli forces",
+            "Air/drone strike",
+            7,
+            None,
+            None,
+            "Israeli forces",
         ),
         (
             "Las defensas antiaéreas derribaron durante la noche 30 drones ucranianos sin causar víctimas.",
-            "Disrupted weapons use", 0, 0, True, "Ukrainian forces",
+            "Disrupted weapons use",
+            0,
+            0,
+            True,
+            "Ukrainian forces",
         ),
         (
             "Los hutíes lanzaron dos misiles contra un buque mercante en el mar Rojo.",
-            "Shelling/artillery/missile attack", None, None, None, "Houthis",
+            "Shelling/artillery/missile attack",
+            None,
+            None,
+            None,
+            "Houthis",
         ),
         (
             "Al menos nueve militares murieron en una emboscada yihadista en el norte de Malí.",
-            "Armed clash", 9, None, None, "Unidentified armed group",
+            "Armed clash",
+            9,
+            None,
+            None,
+            "Unidentified armed group",
         ),
         (
             "Un coche bomba estalló junto a un cuartel de la policía, y Al Shabab reivindicó el atentado.",
-            "Remote explosive/landmine/IED", None, None, None, "al-Shabaab",
+            "Remote explosive/landmine/IED",
+            None,
+            None,
+            None,
+            "al-Shabaab",
         ),
         (
             "Un terrorista suicida se inmoló en una mezquita, causando la muerte de 11 fieles.",
-            "Suicide bomb", 11, None, None, "Unidentified armed group",
+            "Suicide bomb",
+            11,
+            None,
+            None,
+            "Unidentified armed group",
         ),
         (
             "Hombres armados abrieron fuego contra los vecinos de una aldea y asesinaron a ocho civiles.",
-            "Attack", 8, None, None, "Unidentified armed group",
+            "Attack",
+            8,
+            None,
+            None,
+            "Unidentified armed group",
         ),
     ],
 )
@@ -70,7 +106,11 @@ def test_attack_sentences(sentence, sub_event_type, fatalities, injured, interce
     r = read(sentence)
     assert r is not None
     assert (r.sub_event_type, r.fatalities, r.injured, r.intercepted, r.actor1) == (
-        sub_event_type, fatalities, injured, intercepted, actor1,
+        sub_event_type,
+        fatalities,
+        injured,
+        intercepted,
+        actor1,
     )
 
 

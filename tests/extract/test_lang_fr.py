@@ -30,39 +30,75 @@ def dates(sentence: str, published: date = WED) -> list[tuple[date | None, str]]
     [
         (
             "Cinq soldats ont été tués samedi dans l'attaque d'un poste de l'armée près de Ménaka par des hommes armés.",
-            "Armed clash", 5, None, None, "Unidentified armed group",
+            "Armed clash",
+            5,
+            None,
+            None,
+            "Unidentified armed group",
         ),
         (
             "Une frappe de drone russe a tué trois civils et blessé sept autres à Kherson.",
-            "Air/drone strike", 3, 7, None, "Russian forces",
+            "Air/drone strike",
+            3,
+            7,
+            None,
+            "Russian forces",
         ),
         (
             "L'armée israélienne a mené un raid aérien sur la ville de Tyr, faisant deux morts.",
-            "Air/drone strike", 2, None, None, "Israeli forces",
+            "Air/drone strike",
+            2,
+            None,
+            None,
+            "Israeli forces",
         ),
         (
             "La défense antiaérienne a abattu douze drones lancés par la Russie, sans faire de victimes.",
-            "Disrupted weapons use", 0, 0, True, "Russian forces",
+            "Disrupted weapons use",
+            0,
+            0,
+            True,
+            "Russian forces",
         ),
         (
             "Le Hezbollah a tiré des roquettes sur une caserne du nord d'Israël.",
-            "Shelling/artillery/missile attack", None, None, None, "Hezbollah",
+            "Shelling/artillery/missile attack",
+            None,
+            None,
+            None,
+            "Hezbollah",
         ),
         (
             "Un engin explosif improvisé a explosé au passage d'une patrouille, tuant un soldat.",
-            "Remote explosive/landmine/IED", 1, None, None, "Unidentified armed group",
+            "Remote explosive/landmine/IED",
+            1,
+            None,
+            None,
+            "Unidentified armed group",
         ),
         (
             "Un kamikaze s'est fait exploser à l'entrée d'un marché, faisant 14 morts et une vingtaine de blessés.",
-            "Suicide bomb", 14, 20, None, "Unidentified armed group",
+            "Suicide bomb",
+            14,
+            20,
+            None,
+            "Unidentified armed group",
         ),
         (
             "Des hommes armés ont ouvert le feu sur des fidèles à la sortie de la mosquée, tuant six personnes.",
-            "Attack", 6, None, None, "Unidentified armed group",
+            "Attack",
+            6,
+            None,
+            None,
+            "Unidentified armed group",
         ),
         (
             "Le JNIM a revendiqué l'embuscade tendue à un convoi de la gendarmerie, dans laquelle quatre gendarmes ont péri.",
-            "Armed clash", 4, None, None, "JNIM",
+            "Armed clash",
+            4,
+            None,
+            None,
+            "JNIM",
         ),
     ],
 )
@@ -70,7 +106,11 @@ def test_attack_sentences(sentence, sub_event_type, fatalities, injured, interce
     r = read(sentence)
     assert r is not None
     assert (r.sub_event_type, r.fatalities, r.injured, r.intercepted, r.actor1) == (
-        sub_event_type, fatalities, injured, intercepted, actor1,
+        sub_event_type,
+        fatalities,
+        injured,
+        intercepted,
+        actor1,
     )
 
 

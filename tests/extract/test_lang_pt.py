@@ -30,39 +30,75 @@ def dates(sentence: str, published: date = WED) -> list[tuple[date | None, str]]
     [
         (
             "Um ataque de drones russos contra Kharkiv matou quatro pessoas e feriu outras doze.",
-            "Air/drone strike", 4, 12, None, "Russian forces",
+            "Air/drone strike",
+            4,
+            12,
+            None,
+            "Russian forces",
         ),
         (
             "Mísseis russos atingiram um prédio residencial em Dnipro, deixando três mortos e 25 feridos.",
-            "Shelling/artillery/missile attack", 3, 25, None, "Russian forces",
+            "Shelling/artillery/missile attack",
+            3,
+            25,
+            None,
+            "Russian forces",
         ),
         (
             "A aviação israelense bombardeou uma casa em Gaza, matando sete membros da mesma família.",
-            "Air/drone strike", 7, None, None, "Israeli forces",
+            "Air/drone strike",
+            7,
+            None,
+            None,
+            "Israeli forces",
         ),
         (
             "A defesa antiaérea abateu durante a noite 30 drones ucranianos, sem causar vítimas.",
-            "Disrupted weapons use", 0, 0, True, "Ukrainian forces",
+            "Disrupted weapons use",
+            0,
+            0,
+            True,
+            "Ukrainian forces",
         ),
         (
             "Os houthis dispararam dois mísseis contra um navio mercante no mar Vermelho.",
-            "Shelling/artillery/missile attack", None, None, None, "Houthis",
+            "Shelling/artillery/missile attack",
+            None,
+            None,
+            None,
+            "Houthis",
         ),
         (
             "Pelo menos nove militares morreram numa emboscada de jihadistas no norte do Mali.",
-            "Armed clash", 9, None, None, "Unidentified armed group",
+            "Armed clash",
+            9,
+            None,
+            None,
+            "Unidentified armed group",
         ),
         (
             "Um carro-bomba explodiu junto a um quartel da polícia e o Al-Shabab reivindicou o atentado.",
-            "Remote explosive/landmine/IED", None, None, None, "al-Shabaab",
+            "Remote explosive/landmine/IED",
+            None,
+            None,
+            None,
+            "al-Shabaab",
         ),
         (
             "Um homem-bomba fez-se explodir numa mesquita, provocando a morte de 11 fiéis.",
-            "Suicide bomb", 11, None, None, "Unidentified armed group",
+            "Suicide bomb",
+            11,
+            None,
+            None,
+            "Unidentified armed group",
         ),
         (
             "Homens armados abriram fogo contra moradores de uma aldeia, matando oito civis.",
-            "Attack", 8, None, None, "Unidentified armed group",
+            "Attack",
+            8,
+            None,
+            None,
+            "Unidentified armed group",
         ),
     ],
 )
@@ -70,7 +106,11 @@ def test_attack_sentences(sentence, sub_event_type, fatalities, injured, interce
     r = read(sentence)
     assert r is not None
     assert (r.sub_event_type, r.fatalities, r.injured, r.intercepted, r.actor1) == (
-        sub_event_type, fatalities, injured, intercepted, actor1,
+        sub_event_type,
+        fatalities,
+        injured,
+        intercepted,
+        actor1,
     )
 
 

@@ -365,7 +365,12 @@ def extract_document(
         resolved: list[tuple[date | None, DatePrecision]] = []
         for h in event_hits or reporting:
             if h.kind == "context":
-                resolved.append((narrative + timedelta(days=h.offset) if narrative else None, "day"))
+                # "earlier that day" leans on a date named in the same sentence, else on the story's
+                anchor = next((x for x in hits if x.kind != "context" and x.value is not None), None)
+                if anchor is not None and anchor.value is not None:
+                    resolved.append((anchor.value + timedelta(days=h.offset), anchor.precision))
+                else:
+                    resolved.append((narrative + timedelta(days=h.offset) if narrative else None, "day"))
             elif h.value is not None:
                 resolved.append((h.value, h.precision))
         resolved = list(dict.fromkeys(resolved))
@@ -402,8 +407,9 @@ def extract_document(
                 )
             for m in smatches:
                 spans.append(Span("location", m.start, m.end, m.surface))
-            fine = [p for p in places if p.precision in ("site", "town")]
-            groups = [[p] for p in fine] if len(fine) > 1 else [places[:1]]
+            # "strikes in Sanaa and Hodeidah": one event per distinct place below country level
+            local = [p for p in places if p.precision != "country"]
+            groups = [[p] for p in local] if len(local) > 1 else [places[:1]]
             if len(groups) == len(dates) > 1:
                 pairs = list(
                     zip(dates, groups, strict=True)

@@ -338,7 +338,7 @@ def _compile(data: dict[str, Any]) -> Lexicon:
             rf"(?<!\w)(?:{alt('agent_markers')})\s+(?:the\s+)?(?:suspected\s+)?$", re.IGNORECASE
         ),
         attacker_after=re.compile(
-            rf"^[\w\s'’-]{{0,30}}?(?<!\w)(?:{alt('attacker_verbs')})(?!\w)", re.IGNORECASE
+            rf"^[\w\s'’()-]{{0,30}}?(?<!\w)(?:{alt('attacker_verbs')})(?!\w)", re.IGNORECASE
         ),
         target_before=re.compile(
             rf"(?<!\w)(?:{alt('target_markers')})\s+(?:the\s+)?[\w-]*\s*$", re.IGNORECASE

@@ -235,6 +235,8 @@ def read_sentence(
     elif "gunfire" in strong:
         civ = lex.civilian.search(text) is not None
         sub, weapon_class = (ATTACK if civ else CLASH), "gunfire"
+    elif "airstrike" in classes and (air_state or lex.strike_words.search(text)):
+        sub, weapon_class = AIR, "airstrike"
     elif "ied" in classes and (
         any(not _is_explosion(lex, x) for x in surfaces if lex.is_weak(x))
         or lex.generic_attack.search(text)
@@ -242,8 +244,6 @@ def read_sentence(
     ):
         # a bare "blast" or "explosion" is an accident until something says it was an attack
         sub, weapon_class = IED, "ied"
-    elif "airstrike" in classes and (air_state or lex.strike_words.search(text)):
-        sub, weapon_class = AIR, "airstrike"
     elif "clash" in classes or "attack" in classes or "gunfire" in classes:
         if not has_casualties:
             return None
