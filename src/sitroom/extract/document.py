@@ -328,15 +328,23 @@ def extract_document(
             or lex.passive_after.match(text[end : end + 30].lstrip(" ,"))
         ):
             return False
-        # a one-word town abroad, in a report about other countries, is more often a homonym
-        return not (
-            single
-            and top.precision == "town"
-            and doc_countries
-            and not any(c.country_code in doc_countries for c in m.candidates)
-        )
+        return True
 
-    place_matches = [m for m in matches if placed(m)]
+    basic = [m for m in matches if placed(m)]
+
+    def homonym(m: PlaceMatch) -> bool:
+        """A one-word town abroad, in a report about other countries, is more often a homonym
+        (a capital city is not)."""
+        top = m.candidates[0]
+        if not (len(re.findall(r"\w+", m.surface)) == 1 and top.precision == "town" and doc_countries):
+            return False
+        if any(c.country_code in doc_countries for c in m.candidates):
+            return False
+        home = gaz.country(top.country_code) if top.country_code else None
+        distance = _km(top, home) if home is not None else None
+        return distance is None or distance > 10
+
+    place_matches = [m for m in basic if not homonym(m)]
     focus: dict[str, int] = {}
     for m in place_matches:
         code = m.candidates[0].country_code
