@@ -323,12 +323,12 @@ def extract_document(
         if top.precision == "country" and lex.is_attributive(text[end : end + 20]):
             return False
         single = len(re.findall(r"\w+", m.surface)) == 1
-        if (top.precision == "country" or single) and not (
+        if not (top.precision == "country" or single):
+            return True
+        return bool(
             lex.is_locative(text[max(0, m.start - 60, sentence_start(m.start)) : m.start])
             or lex.passive_after.match(text[end : end + 30].lstrip(" ,"))
-        ):
-            return False
-        return True
+        )
 
     basic = [m for m in matches if placed(m)]
 
