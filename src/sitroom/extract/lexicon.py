@@ -139,7 +139,7 @@ class Lexicon:
         """True when the words after a country name make it an adjective ("U.S. strike")."""
         if not self.attributive:
             return False
-        m = re.match(r"\s*(-?[\w'’]+)", after)
+        m = re.match(r"\.?\s*(-?[\w'’]+)", after)
         return m is not None and m.group(1).lower() in self.attributive
 
     def is_locative(self, before: str) -> bool:

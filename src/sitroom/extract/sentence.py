@@ -245,7 +245,8 @@ def read_sentence(
         # a bare "blast" or "explosion" is an accident until something says it was an attack
         sub, weapon_class = IED, "ied"
     elif "clash" in classes or "attack" in classes or "gunfire" in classes:
-        if not has_casualties:
+        # an attack word needs victims, or a military target ("attacked an army post")
+        if not has_casualties and not lex.military_target.search(text):
             return None
         generic = True
         mil = lex.military_target.search(text) is not None
