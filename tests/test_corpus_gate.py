@@ -56,6 +56,9 @@ def _flat(scored: dict[str, object]) -> dict[str, float]:
     fields = scored.get("fields")
     if isinstance(fields, dict):
         flat.update({f"field_{k}": float(v) for k, v in fields.items() if v is not None})
+    by_language = scored.get("recall_by_language")
+    if isinstance(by_language, dict):
+        flat.update({f"recall_{k}": float(v) for k, v in by_language.items() if v is not None})
     return flat
 
 

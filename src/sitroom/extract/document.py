@@ -308,6 +308,11 @@ def extract_document(
         year_hint = max(years) if years else None
 
     date_words = {w.strip("*") for w in (*lex.months, *lex.weekdays)}
+    # a report that calls the blast an attack (or a bomb) elsewhere: its "explosion" is one
+    attack_context = not lex.non_events.search(text) and any(
+        cls == "attack" or (cls in ("ied", "suicide") and not lex.is_weak(m.group(0).lower()))
+        for m, cls in lex.triggers_in(text)
+    )
     starts = [s.start for s in sentences]
 
     def sentence_start(pos: int) -> int:
@@ -338,6 +343,8 @@ def extract_document(
         top = m.candidates[0]
         if not (len(re.findall(r"\w+", m.surface)) == 1 and top.precision == "town" and doc_countries):
             return False
+        if not lex.locative:
+            return False  # a language whose place names carry case endings: no such evidence
         if any(c.country_code in doc_countries for c in m.candidates):
             return False
         home = gaz.country(top.country_code) if top.country_code else None
@@ -396,7 +403,9 @@ def extract_document(
                 paragraph_places.setdefault(sent.paragraph, []).extend(
                     p for p in splaces if p.precision != "country"
                 )
-            reading = read_sentence(clause, lex, act, demonyms, assume_violent=assume)
+            reading = read_sentence(
+                clause, lex, act, demonyms, assume_violent=assume, attack_context=attack_context
+            )
             if reading is None:
                 continue
             if reading.aggregate and not any(h.precision == "day" for h in event_hits):

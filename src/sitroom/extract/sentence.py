@@ -160,6 +160,7 @@ def read_sentence(
     demonyms: Callable[[str], str | None],
     *,
     assume_violent: bool = False,
+    attack_context: bool = False,
 ) -> SentenceReading | None:
     """The attack a sentence reports, or None when it reports none."""
     triggers = lex.triggers_in(text)
@@ -241,6 +242,7 @@ def read_sentence(
         any(not _is_explosion(lex, x) for x in surfaces if lex.is_weak(x))
         or lex.generic_attack.search(text)
         or hits
+        or attack_context
     ):
         # a bare "blast" or "explosion" is an accident until something says it was an attack
         sub, weapon_class = IED, "ied"
