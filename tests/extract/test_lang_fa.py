@@ -120,7 +120,7 @@ def test_interception_without_impact_is_disrupted_weapons_use() -> None:
     [
         "کارگران معدن در اعتراض به حقوق معوقه دست به اعتصاب زدند.",  # labour strike
         "تیم ملی فوتبال در بازی فوتبال دیشب با یک گل پیروز شد.",  # football
-        f"سپاه پاسداران در رزمایش بزرگ خود چند موشک بالستیک را آزمایش کرد.",  # exercise and missile test
+        "سپاه پاسداران در رزمایش بزرگ خود چند موشک بالستیک را آزمایش کرد.",  # exercise and missile test
         "هکرها به سامانه بانکی حمله سایبری کردند.",  # cyber attack
         f"این گروه تهدید کرده است که به کشتی{ZWNJ}ها حمله خواهد کرد.",  # threat only
     ],
