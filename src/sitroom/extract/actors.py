@@ -9,6 +9,7 @@ from functools import cache
 from importlib import resources
 
 from sitroom.errors import DataFileError
+from sitroom.extract.text import fold_chars
 
 __all__ = ["ActorDictionary", "ActorHit", "actor_dictionary"]
 
@@ -38,7 +39,7 @@ class ActorDictionary:
             for m in pattern.finditer(text):
                 if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
                     continue
-                key = m.group(0) if pattern is self.pattern_cs else m.group(0).lower()
+                key = m.group(0) if pattern is self.pattern_cs else fold_chars(m.group(0).lower())
                 entry = self.by_alias.get(key)
                 if entry is None:
                     continue
@@ -79,8 +80,8 @@ def actor_dictionary(extra: tuple[tuple[str, str], ...] = ()) -> ActorDictionary
                 cs.append(alias)
                 by_alias.setdefault(alias, entry)
             else:
-                ci.append(alias)
-                by_alias.setdefault(alias.lower(), entry)
+                ci.append(fold_chars(alias))
+                by_alias.setdefault(fold_chars(alias.lower()), entry)
 
     known = {str(a["name"]): (str(a["name"]), str(a["kind"]), a.get("country")) for a in data["actors"]}
     for alias, name in extra:
@@ -89,8 +90,8 @@ def actor_dictionary(extra: tuple[tuple[str, str], ...] = ()) -> ActorDictionary
             raise DataFileError(
                 f"lexicon actor alias {alias!r} names unknown actor {name!r}", source=str(path)
             )
-        ci.append(alias)
-        by_alias.setdefault(alias.lower(), found)
+        ci.append(fold_chars(alias))
+        by_alias.setdefault(fold_chars(alias.lower()), found)
 
     def build(words: list[str], flags: int) -> re.Pattern[str]:
         body = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))

@@ -16,6 +16,7 @@ from functools import cache
 from typing import Literal
 
 from sitroom.extract.lexicon import Lexicon, phrase_body, stem_lookup
+from sitroom.extract.text import fold_letters
 from sitroom.records import DatePrecision
 
 __all__ = ["DateHit", "find_dates", "parse_with_dateparser"]
@@ -131,6 +132,7 @@ def find_dates(
     sentence: str, lex: Lexicon, published: date | None, *, year_hint: int | None = None
 ) -> list[DateHit]:
     """Every date expression in ``sentence``, resolved, in text order, without overlaps."""
+    sentence = fold_letters(sentence)
     pats = _patterns(lex)
     hits: list[DateHit] = []
     taken: list[tuple[int, int]] = []

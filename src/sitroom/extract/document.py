@@ -18,7 +18,7 @@ from sitroom.extract.actors import UNIDENTIFIED, ActorDictionary, actor_dictiona
 from sitroom.extract.dates import DateHit, find_dates
 from sitroom.extract.lexicon import Lexicon, lexicon_for
 from sitroom.extract.sentence import DISRUPTED, EVENT_TYPE_OF, SentenceReading, read_sentence
-from sitroom.extract.text import Sentence, split_sentences
+from sitroom.extract.text import Sentence, fold_letters, split_sentences
 from sitroom.geocode import Gazetteer, PlaceMatch, default_gazetteer
 from sitroom.records import DatePrecision, Document, Mention, Place, Role, Span
 
@@ -259,6 +259,41 @@ def _same_event(a: _Candidate, b: _Candidate) -> bool:
     return ta == tb or min(a.reading.strength, b.reading.strength) == 1
 
 
+_MIN_SEGMENT_WORDS = 8
+
+
+def language_segments(text: str, lang: str) -> list[tuple[int, int, str]]:
+    """Stretches of ``text`` in one language: a report in one language quoting a paragraph in
+    another is read with each paragraph's own lexicon. Short paragraphs keep ``lang``."""
+    from sitroom import language as language_stage
+
+    if "\n" not in text.strip():
+        return [(0, len(text), lang)]
+    segments: list[tuple[int, int, str]] = []
+    for start, end, found in language_stage.paragraphs(text):
+        own = lang
+        if (
+            found
+            and found != lang
+            and lexicon_for(found) is not None
+            and len(text[start:end].split()) >= _MIN_SEGMENT_WORDS
+        ):
+            own = found
+        if segments and segments[-1][2] == own:
+            segments[-1] = (segments[-1][0], end, own)
+        else:
+            segments.append((segments[-1][1] if segments else 0, end, own))
+    if not segments:
+        return [(0, len(text), lang)]
+    segments[-1] = (segments[-1][0], len(text), segments[-1][2])
+    return segments
+
+
+def _shifted(m: Mention, offset: int) -> Mention:
+    spans = tuple(replace(sp, start=sp.start + offset, end=sp.end + offset) for sp in m.spans)
+    return replace(m, start=m.start + offset, end=m.end + offset, spans=spans)
+
+
 def extract_document(
     doc: Document,
     *,
@@ -268,12 +303,27 @@ def extract_document(
 ) -> list[Mention]:
     """Every attack ``doc`` reports, as mentions with provenance."""
     lang = (language or doc.language or "en").lower()
+    segments = language_segments(doc.text, lang)
+    if len(segments) == 1:
+        return _extract(doc, segments[0][2], gazetteer, actors)
+    mentions: list[Mention] = []
+    for start, end, seg_lang in segments:
+        part = replace(doc, text=doc.text[start:end], language=seg_lang)
+        mentions.extend(_shifted(m, start) for m in _extract(part, seg_lang, gazetteer, actors))
+    if mentions and not any(m.role == "main" for m in mentions):
+        mentions[0] = replace(mentions[0], role="main")
+    return mentions
+
+
+def _extract(
+    doc: Document, lang: str, gazetteer: Gazetteer | None, actors: ActorDictionary | None
+) -> list[Mention]:
     lex = lexicon_for(lang)
     if lex is None:
         return []
     gaz = gazetteer or default_gazetteer()
     act = actors or actor_dictionary(tuple(sorted(lex.raw.get("actors", {}).items())))
-    text = doc.text
+    text = fold_letters(doc.text)  # same length: offsets stay those of doc.text
     published = doc.published_date
     boiler = _boilerplate_ranges(text, lex)
     datelines = _dateline_ranges(text)
@@ -525,4 +575,14 @@ def extract_document(
         )
     if mentions and not any(m.role == "main" for m in mentions):
         mentions[0] = replace(mentions[0], role="main")
+    if text is not doc.text:  # letters were folded: quote the original text
+        original = doc.text
+        mentions = [
+            replace(
+                m,
+                evidence=original[m.start : m.end],
+                spans=tuple(replace(sp, text=original[sp.start : sp.end]) for sp in m.spans),
+            )
+            for m in mentions
+        ]
     return mentions

@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any, TypeVar
 
 from sitroom.errors import DataFileError
+from sitroom.extract.text import fold_chars
 
 __all__ = ["Lexicon", "available_languages", "lexicon_for", "phrase_regex", "stem_lookup"]
 
@@ -70,7 +71,7 @@ def phrase_body(phrases: list[str] | tuple[str, ...]) -> str:
     for p in items:
         head = r"\w{0,3}" if p.startswith("*") else ""
         tail = r"\w*" if p.endswith("*") and len(p) > 1 else ""
-        parts.append(head + re.escape(p.strip("*")) + tail)
+        parts.append(head + re.escape(fold_chars(p.strip("*"))) + tail)
     return "|".join(parts)
 
 
@@ -187,7 +188,7 @@ class Lexicon:
         digits = re.sub(r"(?<=\d)[,.\u00a0 ](?=\d{3}\b)", "", s)
         if digits.isdigit():
             return int(digits)
-        s = re.sub(r"\s+", " ", s)
+        s = fold(re.sub(r"\s+", " ", s))
         if s in self.numbers:
             return self.numbers[s]
         parts = re.split(r"[-\s]", s)
@@ -198,7 +199,7 @@ class Lexicon:
 
 def fold(text: str) -> str:
     """Lower case that keeps Turkish dotted İ one letter ("İsrail" -> "israil")."""
-    return text.lower().replace("\u0307", "")
+    return fold_chars(text.lower().replace("\u0307", ""))
 
 
 def stem_lookup(table: dict[str, T], surface: str) -> T | None:
@@ -238,16 +239,16 @@ def _compile(data: dict[str, Any]) -> Lexicon:
     missing = [k for k in REQUIRED_KEYS if k not in data]
     if missing:
         raise DataFileError(f"lexicon lacks keys: {', '.join(missing)}", source=str(data.get("language")))
-    numbers = {str(k).lower(): int(v) for k, v in data["numbers"].items()}
+    numbers = {fold(str(k)): int(v) for k, v in data["numbers"].items()}
     words = sorted(numbers, key=len, reverse=True)
     word_alt = "|".join(re.escape(w) for w in words)
     num_re = rf"(?P<n>\d{{1,3}}(?:[,.\u00a0 ]\d{{3}})+(?!\d)|\d+|(?:{word_alt})(?:[-\s](?:{word_alt}))?)"
     number = re.compile(rf"(?<!\w){num_re}(?!\w)", re.IGNORECASE)
-    nouns = sorted(_list(data, "casualty_nouns"), key=len, reverse=True)
+    nouns = sorted((fold_chars(n) for n in _list(data, "casualty_nouns")), key=len, reverse=True)
     noun_alt = "(?:" + "|".join(re.escape(n) for n in nouns) + r")(?:\s+\w+){0,2}?" if nouns else r"\w+"
     casualty: list[tuple[str, re.Pattern[str], int | None]] = []
     for item in data["casualty_patterns"]:
-        pattern = str(item["re"]).replace("{NUM}", num_re).replace("{NOUN}", noun_alt)
+        pattern = fold_chars(str(item["re"])).replace("{NUM}", num_re).replace("{NOUN}", noun_alt)
         value = item.get("value")
         try:
             casualty.append(
@@ -288,10 +289,12 @@ def _compile(data: dict[str, Any]) -> Lexicon:
         return phrase_body(_list(data, key)) or "(?!x)x"
 
     aggregate = re.compile(
-        r"(?<!\w)(?:" + "|".join(sorted(_list(data, "aggregate"), key=len, reverse=True)) + r")(?!\w)",
+        r"(?<!\w)(?:"
+        + "|".join(fold_chars(a) for a in sorted(_list(data, "aggregate"), key=len, reverse=True))
+        + r")(?!\w)",
         re.IGNORECASE,
     )
-    boiler = re.compile("|".join(_list(data, "boilerplate_lines")), re.IGNORECASE)
+    boiler = re.compile("|".join(fold_chars(b) for b in _list(data, "boilerplate_lines")), re.IGNORECASE)
     return Lexicon(
         language=str(data["language"]),
         raw=data,
@@ -317,7 +320,9 @@ def _compile(data: dict[str, Any]) -> Lexicon:
         hedges=phrase_regex(_list(data, "hedges")),
         non_events=re.compile(
             r"(?<!\w)(?:"
-            + "|".join(re.escape(p) for p in sorted(_list(data, "non_events"), key=len, reverse=True))
+            + "|".join(
+                re.escape(fold_chars(p)) for p in sorted(_list(data, "non_events"), key=len, reverse=True)
+            )
             + ")",
             re.IGNORECASE,
         ),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sitroom.extract.actors import UNIDENTIFIED, ActorDictionary, ActorHit
 from sitroom.extract.lexicon import Lexicon, phrase_regex
+from sitroom.extract.text import fold_letters
 
 __all__ = ["SentenceReading", "read_sentence"]
 
@@ -163,6 +164,7 @@ def read_sentence(
     attack_context: bool = False,
 ) -> SentenceReading | None:
     """The attack a sentence reports, or None when it reports none."""
+    text = fold_letters(text)  # same length: spans stay offsets into the caller's text
     triggers = lex.triggers_in(text)
     if not triggers:
         return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Sentence", "split_sentences"]
+__all__ = ["Sentence", "fold_chars", "fold_letters", "split_sentences"]
 
 _ABBREVIATIONS = frozenset(
     [
@@ -143,3 +143,43 @@ def _emit(text: str, start: int, end: int, paragraph: int, out: list[Sentence]) 
         end -= 1
     if end > start:
         out.append(Sentence(start, end, text[start:end], paragraph))
+
+
+# One-to-one letter folds, so offsets into the folded text are offsets into the original:
+# Arabic alef forms, alef maqsura, Persian/Arabic yeh and kaf, Kurdish heh, and the Arabic
+# tatweel and diacritics (replaced by a joiner that keeps words whole).
+_FOLDS = str.maketrans(
+    {
+        "\u0623": "\u0627",  # أ -> ا
+        "\u0625": "\u0627",  # إ -> ا
+        "\u0622": "\u0627",  # آ -> ا
+        "\u0671": "\u0627",  # ٱ -> ا
+        "\u0649": "\u064a",  # ى -> ي
+        "\u06cc": "\u064a",  # ی -> ي
+        "\u06a9": "\u0643",  # ک -> ك
+    }
+)
+_MARKS = re.compile("[\u0640\u064b-\u065f\u0670]")  # tatweel, tashkeel, superscript alef
+
+
+def fold_chars(text: str) -> str:
+    """The letter folds alone (for lexicon phrases and keys)."""
+    return _MARKS.sub("", text.translate(_FOLDS))
+
+
+def fold_letters(text: str) -> str:
+    """Fold spelling variants of Arabic-script letters, keeping every offset.
+
+    Diacritics and tatweel are removed by moving them to the end of their word, so that
+    "مسيّرة" reads as "مسيرة" and the text keeps its length.
+    """
+    if not _MARKS.search(text) and text.translate(_FOLDS) == text:
+        return text
+    folded = text.translate(_FOLDS)
+
+    def move(match: re.Match[str]) -> str:
+        word = match.group(0)
+        marks = "".join(ch for ch in word if _MARKS.match(ch))
+        return "".join(ch for ch in word if not _MARKS.match(ch)) + marks
+
+    return re.sub(r"[^\W\d_][\w\u0640\u064b-\u065f\u0670]*", move, folded)
