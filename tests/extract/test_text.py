@@ -1,3 +1,5 @@
+import itertools
+
 from sitroom.extract.text import split_sentences
 
 
@@ -46,4 +48,4 @@ def test_a_quoted_paragraph_in_another_language_is_read_with_its_own_lexicon() -
     segments = language_segments(text, "en")
     assert [lang for _, _, lang in segments] == ["en", "ru", "en"]
     assert segments[0][0] == 0 and segments[-1][1] == len(text)
-    assert all(a[1] <= b[0] for a, b in zip(segments, segments[1:], strict=False))
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(segments))
