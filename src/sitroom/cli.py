@@ -85,7 +85,7 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, only the summary.")] = False,
 ) -> None:
     """Read reports, extract attack events, merge them with what the database holds."""
-    from sitroom.ingest import count_inputs, read_paths
+    from sitroom.ingest import read_paths
     from sitroom.pipeline import DocumentOutcome, Pipeline
 
     try:
@@ -96,7 +96,7 @@ def ingest(
         pipeline = Pipeline(store)
         results = read_paths(paths, stdin=sys.stdin)
         show = not quiet and err.is_terminal
-        total = count_inputs(paths) if show else None
+        total = _count_documents(paths) if show else None
         with Progress(
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),
@@ -105,7 +105,7 @@ def ingest(
             console=err,
             disable=not show,
         ) as progress:
-            task = progress.add_task("ingesting", total=total)
+            task = progress.add_task("documents", total=total)
 
             def tick(outcome: DocumentOutcome) -> None:
                 progress.advance(task)
@@ -125,6 +125,26 @@ def ingest(
         f"changed {summary.changed}, failed {summary.failed}; mentions {summary.mentions}; "
         f"events created {summary.events_created}, updated {summary.events_updated}"
     )
+
+
+def _count_documents(paths: list[str]) -> int | None:
+    """Documents an ingest will read, for the progress bar: one a line in JSON Lines files,
+    one per other file; None (an open-ended bar) when standard input is read."""
+    from sitroom.ingest import iter_inputs
+
+    total = 0
+    for source in iter_inputs(paths):
+        if source == "-":
+            return None
+        if source.endswith((".jsonl", ".ndjson")):
+            try:
+                with open(source, "rb") as fh:
+                    total += sum(1 for line in fh if line.strip())
+            except OSError:
+                total += 1  # the reader reports the problem itself
+        else:
+            total += 1
+    return total
 
 
 def _parse_near(value: str | None) -> tuple[float, float] | None:
