@@ -1,12 +1,16 @@
 # sitroom: the two commands of the README.
-#   make demo   sets up a virtual environment, ingests the example reports into ./sitroom.db and shows the events
+#   make demo   sets up a virtual environment, ingests the example reports into ./sitroom.db, shows the events, then serves the dashboard
 #   make test   sets up the environment and runs every check (ruff, mypy --strict, pytest incl. the corpus gate)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= sitroom.db
+WEB := src/sitroom/web
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SERVE ?= yes
 
-.PHONY: setup demo test lint typecheck unit gate bench gazetteer clean
+.PHONY: setup demo serve screenshots test lint typecheck unit gate bench gazetteer clean
 
 $(BIN)/sitroom: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +18,29 @@ $(BIN)/sitroom: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(BIN)/sitroom
 
-setup: $(BIN)/sitroom
+# The dashboard's front-end packages (leaflet, markercluster, world-atlas, topojson-client, swagger-ui)
+# from npm, as pinned by the committed package-lock.json, into the git-ignored $(WEB)/node_modules.
+$(WEB)/node_modules/.package-lock.json: $(WEB)/package.json $(WEB)/package-lock.json
+	cd $(WEB) && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+setup: $(BIN)/sitroom $(WEB)/node_modules/.package-lock.json
 
 demo: setup
 	$(BIN)/sitroom --db $(DB) ingest examples/reports.jsonl examples/txt examples/html examples/feeds
 	$(BIN)/sitroom --db $(DB) events --limit 30
+	@if [ "$(SERVE)" != no ]; then \
+	  echo "Serving the dashboard; Ctrl-C stops it ('make demo SERVE=no' skips this step)"; \
+	  $(BIN)/sitroom --db $(DB) serve --host $(HOST) --port $(PORT); \
+	fi
+
+# The dashboard and HTTP API over $(DB); Ctrl-C stops. Writes need SITROOM_TOKEN in the environment.
+serve: setup
+	$(BIN)/sitroom --db $(DB) serve --host $(HOST) --port $(PORT)
+
+# Browser tests only, refreshing docs/screenshot*.png.
+screenshots: setup
+	SITROOM_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q -m browser tests/browser
 
 lint: setup
 	$(BIN)/ruff check src tests scripts

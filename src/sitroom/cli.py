@@ -362,6 +362,252 @@ def stats(by: Annotated[str, typer.Option(help="Period: day, week or month.")] =
         out.print(table)
 
 
+# -- live monitoring: sitroom watch, sitroom feeds (sitroom.watch) ---------------------------
+
+DEFAULT_CONFIG = "sitroom.toml"
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help=f"Watch configuration (TOML: feeds, rules, sinks). Default: ./{DEFAULT_CONFIG} if present.",
+    ),
+]
+
+
+@app.command()
+def watch(
+    config: ConfigOption = None,
+    once: Annotated[
+        bool, typer.Option("--once", help="Poll every feed once, deliver the alerts, exit.")
+    ] = False,
+    duration: Annotated[
+        float | None, typer.Option("--for", help="Stop after this many seconds.", min=0.0)
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every poll, 304s included.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Log only warnings and errors.")] = False,
+) -> None:
+    """Poll news feeds, turn new items into events within seconds, and send alerts.
+
+    Feeds come from the configuration and from `sitroom feeds add`; their state is kept in the
+    database, so a stopped or killed watcher resumes without re-reading or missing an item.
+    Alerts (JSON) go to the sinks of the configuration; logs go to standard error.
+    """
+    from sitroom.watch import Watcher
+    from sitroom.watch.config import find_config
+    from sitroom.watch.watcher import log_to_stderr, run_until_signalled
+
+    try:
+        cfg = find_config(config, DEFAULT_CONFIG)
+        store = _open_store()
+    except SitroomError as exc:
+        raise _fail(exc) from exc
+    try:
+        with log_to_stderr("debug" if verbose else "warning" if quiet else "info"), Watcher(store, cfg) as w:
+            w.prepare()
+            if not w.state.feeds(enabled_only=True):
+                err.print(
+                    "no feeds to watch: add one with `sitroom feeds add URL`, or list them in "
+                    f"{config or DEFAULT_CONFIG} (see docs/watch.md)"
+                )
+                raise typer.Exit(code=2)
+            summary = run_until_signalled(w, once=once, max_seconds=duration)
+    except SitroomError as exc:
+        raise _fail(exc) from exc
+    finally:
+        store.close()
+    err.print(
+        f"polls {summary.polls} (errors {summary.errors}); items {summary.items}; "
+        f"events created {summary.events_created}, updated {summary.events_updated}; "
+        f"alerts queued {summary.alerts_queued}, sent {summary.alerts_sent}",
+        soft_wrap=True,
+    )
+
+
+feeds_app = typer.Typer(
+    help="The feeds `sitroom watch` polls: add one, list them, show how they are doing.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(feeds_app, name="feeds")
+
+
+@feeds_app.command("add")
+def feeds_add(
+    url: Annotated[str, typer.Argument(help="An RSS/Atom or JSON URL, or a folder to watch for new files.")],
+    interval: Annotated[float, typer.Option(help="Seconds between two polls.", min=1.0)] = 300.0,
+    language: Annotated[
+        str | None, typer.Option(help="Language hint (ISO 639-1) for items that declare none.")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="A short name; default: the URL or path.")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--type", help="rss, json or folder; default: rss for a URL, else folder.")
+    ] = None,
+    fetch_pages: Annotated[
+        bool, typer.Option("--fetch-pages", help="Fetch the linked page of items that carry only a summary.")
+    ] = False,
+) -> None:
+    """Add a feed to the database (a running watcher picks it up)."""
+    from sitroom import language as lang_mod
+    from sitroom.watch import FeedConfig, WatchState
+    from sitroom.watch.config import feed_kind_of
+
+    chosen = kind or feed_kind_of(url)
+    if chosen not in ("rss", "atom", "json", "folder"):
+        raise typer.BadParameter("--type must be rss, json or folder")
+    if chosen == "atom":
+        chosen = "rss"
+    location = url
+    if chosen == "folder":
+        if url.lower().startswith(("http://", "https://")):
+            raise typer.BadParameter("a folder feed takes a path, not a URL")
+        folder = Path(url).expanduser()
+        if not folder.is_dir():
+            raise typer.BadParameter(f"no such folder: {url}")
+        location = str(folder.absolute())
+    elif not url.lower().startswith(("http://", "https://")):
+        raise typer.BadParameter(f"a {chosen} feed needs an http:// or https:// URL")
+    if fetch_pages and chosen == "folder":
+        raise typer.BadParameter("--fetch-pages is for URL feeds")
+    code = lang_mod.normalize_code(language) if language else None
+    if language and code is None:
+        raise typer.BadParameter(f"not a language code: {language!r}")
+    feed = FeedConfig(
+        name=name or location,
+        kind=chosen,  # type: ignore[arg-type]  # checked above
+        location=location,
+        interval=interval,
+        language=code,
+        fetch_pages=fetch_pages,
+    )
+    try:
+        store = _open_store()
+        try:
+            added = WatchState(store).add_feed(feed)
+        finally:
+            store.close()
+    except SitroomError as exc:
+        raise _fail(exc) from exc
+    out.print(f"added feed {added.name!r} ({added.kind}, every {added.interval:g} s): {added.location}")
+
+
+@feeds_app.command("list")
+def feeds_list(config: ConfigOption = None) -> None:
+    """The feeds in the database (the configuration's included), enabled or not."""
+    from sitroom.watch.state import feeds_state
+
+    try:
+        with feeds_state(STATE.db, config, DEFAULT_CONFIG) as state:
+            feeds = state.feeds()
+    except SitroomError as exc:
+        raise _fail(exc) from exc
+    if not feeds:
+        out.print("No feeds yet. Add one with `sitroom feeds add URL`, or list them in sitroom.toml.")
+        return
+    table = Table(header_style="bold", pad_edge=False)
+    for column in ("name", "type", "location", "every", "lang", "pages", "from", "enabled"):
+        table.add_column(column, overflow="fold")
+    for f in feeds:
+        table.add_row(
+            f.name,
+            f.kind,
+            f.location,
+            f"{f.interval:g}s",
+            f.language or "",
+            "yes" if f.fetch_pages else "",
+            f.origin,
+            "yes" if f.enabled else "no",
+        )
+    out.print(table)
+
+
+@feeds_app.command("status")
+def feeds_status(config: ConfigOption = None) -> None:
+    """Last fetch, last error, items seen, events made and alerts of every feed."""
+    from sitroom.watch.state import describe_age as _ago
+    from sitroom.watch.state import feeds_state
+
+    try:
+        with feeds_state(STATE.db, config, DEFAULT_CONFIG) as state:
+            rows = state.status()
+    except SitroomError as exc:
+        raise _fail(exc) from exc
+    if not rows:
+        out.print("No feeds yet. Add one with `sitroom feeds add URL`, or list them in sitroom.toml.")
+        return
+    table = Table(header_style="bold", pad_edge=False)
+    table.add_column("name", overflow="fold", min_width=8)
+    table.add_column("status", no_wrap=True)
+    table.add_column("last fetch", no_wrap=True)
+    for column in ("fails", "items", "unreadable", "events made", "updated", "alerts sent", "pending"):
+        table.add_column(column, justify="right", no_wrap=True, min_width=len(column))
+    table.add_column("last error", no_wrap=True)
+    for r in rows:
+        f = r.feed
+        table.add_row(
+            f.name + ("" if f.enabled else " (disabled)"),
+            f.last_status or "-",
+            _ago(f.last_fetch_at, stamp=False),
+            str(f.failures),
+            str(r.items_seen),
+            str(r.items_failed),
+            str(r.events_created),
+            str(r.events_updated),
+            str(r.alerts_sent),
+            str(r.alerts_pending),
+            _ago(f.last_error_at, stamp=False) if f.last_error else "",
+        )
+    out.print(table)
+    for r in rows:
+        if r.feed.last_error:
+            when = _ago(r.feed.last_error_at)
+            out.print(f"last error of {r.feed.name} ({when}): {r.feed.last_error}", soft_wrap=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; beyond loopback, anyone who reaches it reads the data.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=0, max=65535)] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="SITROOM_TOKEN",
+            show_envvar=True,
+            help="Bearer token that POST /api/documents must carry; without one, writes are refused. "
+            "Prefer $SITROOM_TOKEN: a command-line token shows in the process list.",
+        ),
+    ] = None,
+) -> None:
+    """Serve the dashboard (map, timeline, reports) and the HTTP API (OpenAPI at /docs); Ctrl-C stops."""
+    import uvicorn
+
+    from sitroom.api import create_app, is_loopback
+
+    try:
+        _open_store().close()  # a bad path or a file that is not a database fails here, clearly
+    except SitroomError as exc:
+        raise _fail(exc) from exc
+    loopback = is_loopback(host)
+    if not loopback and not token:
+        err.print(
+            f"[bold red]warning[/]: serving on {host} with no token: anyone who can reach this address "
+            "reads every event and report. Writes stay refused; set $SITROOM_TOKEN to enable them."
+        )
+    elif not loopback:
+        err.print(f"[bold yellow]note[/]: serving on {host}; reads are open to anyone who can reach it.")
+    allowed = ["127.0.0.1", "localhost", "[::1]", "::1"] if loopback else None
+    server = create_app(STATE.db, token=token or None, allowed_hosts=allowed)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    shown = f"[{shown}]" if ":" in shown else shown
+    writes = "writes enabled (token set)" if token else "read-only (no token)"
+    out.print(f"sitroom dashboard: http://{shown}:{port}/  ·  API docs: http://{shown}:{port}/docs")
+    out.print(f"database {STATE.db}, {writes}. Press Ctrl-C to stop.")
+    uvicorn.run(server, host=host, port=port, log_level="warning", server_header=False)
+
+
 def main() -> None:
     app()
 

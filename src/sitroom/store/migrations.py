@@ -20,6 +20,22 @@ Schema (version 1)
 * ``search``: a contentless FTS5 index (``unicode61 remove_diacritics 2``) kept in sync by
   triggers. Its rowid encodes the source row: ``pk*4 + kind`` with kind 0 = document (title and
   text), 1 = mention (evidence), 2 = place (name, admin1, country), 3 = actor (name).
+
+Version 3 (feeds and alerts, for ``sitroom watch``)
+===================================================
+* ``feeds``: the sources the watcher polls (``kind`` rss, json or folder; ``location`` a URL or
+  a folder path; ``options`` a JSON object of kind-specific settings) and their fetch state:
+  conditional-GET validators (``etag``, ``last_modified``), a JSON endpoint's ``cursor``, the
+  last fetch and its outcome, the last error, consecutive ``failures`` and ``next_due_at``.
+* ``feed_items``: every item a feed has delivered (``key`` is its guid, link, id or file path),
+  with the ``fingerprint`` of its content (an item whose content changes is read again), the
+  document it became, and the events it created or updated. An item is recorded in the same
+  transaction as its document, so a killed watcher neither loses nor re-reads one.
+* ``alert_marks``: per alert rule and event, the figures of the last alert (highest
+  fatalities, sources, whether still hedged) and how many alerts were raised (``seq``), so that
+  an alert is raised once per event and once per significant update.
+* ``alerts``: the outbox, one row per alert and sink, ``status`` pending → sending → sent (or
+  failed); ``alert_id`` is shared by the sinks of one alert and sent with it.
 """
 
 from __future__ import annotations
@@ -217,9 +233,80 @@ CREATE TABLE near_copies (
 CREATE INDEX near_copies_copy_of ON near_copies(copy_of);
 """
 
+# Version 3: feeds and alerts for ``sitroom watch`` (see the module docstring).
+_V3 = """
+CREATE TABLE feeds (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    kind          TEXT NOT NULL CHECK (kind IN ('rss', 'json', 'folder')),
+    location      TEXT NOT NULL,
+    interval_s    REAL NOT NULL CHECK (interval_s > 0),
+    language      TEXT,
+    fetch_pages   INTEGER NOT NULL DEFAULT 0 CHECK (fetch_pages IN (0, 1)),
+    options       TEXT NOT NULL DEFAULT '{}',
+    enabled       INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+    origin        TEXT NOT NULL DEFAULT 'cli' CHECK (origin IN ('cli', 'config')),
+    added_at      TEXT NOT NULL,
+    etag          TEXT,
+    last_modified TEXT,
+    cursor        TEXT,
+    last_fetch_at TEXT,
+    last_status   TEXT,
+    last_ok_at    TEXT,
+    last_error    TEXT,
+    last_error_at TEXT,
+    failures      INTEGER NOT NULL DEFAULT 0,
+    next_due_at   TEXT
+);
+CREATE TABLE feed_items (
+    feed_id        INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    key            TEXT NOT NULL,
+    fingerprint    TEXT NOT NULL,
+    doc_id         TEXT,
+    status         TEXT NOT NULL CHECK (status IN ('ingested', 'failed')),
+    reason         TEXT,
+    first_seen_at  TEXT NOT NULL,
+    processed_at   TEXT NOT NULL,
+    events_created INTEGER NOT NULL DEFAULT 0,
+    events_updated INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (feed_id, key)
+);
+CREATE INDEX feed_items_doc ON feed_items(doc_id);
+CREATE TABLE alert_marks (
+    rule           TEXT NOT NULL,
+    event_id       TEXT NOT NULL,
+    seq            INTEGER NOT NULL,
+    fatalities     INTEGER,
+    fatalities_max INTEGER,
+    sources        INTEGER NOT NULL,
+    hedged         INTEGER NOT NULL CHECK (hedged IN (0, 1)),
+    updated_at     TEXT NOT NULL,
+    PRIMARY KEY (rule, event_id)
+);
+CREATE TABLE alerts (
+    id              INTEGER PRIMARY KEY,
+    alert_id        TEXT NOT NULL,
+    sink            TEXT NOT NULL,
+    rule            TEXT NOT NULL,
+    event_id        TEXT NOT NULL,
+    triggers        TEXT NOT NULL,
+    payload         TEXT NOT NULL,
+    status          TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    last_error      TEXT,
+    created_at      TEXT NOT NULL,
+    next_attempt_at TEXT NOT NULL,
+    sent_at         TEXT,
+    UNIQUE (alert_id, sink)
+);
+CREATE INDEX alerts_due ON alerts(status, next_attempt_at);
+CREATE INDEX alerts_event ON alerts(event_id);
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1),
     Migration(2, "wire-copy sketches", _V2),
+    Migration(3, "feeds and alerts", _V3),
 )
 
 LATEST_VERSION: int = MIGRATIONS[-1].version

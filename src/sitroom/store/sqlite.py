@@ -513,6 +513,15 @@ class SQLiteStore:
             rows = conn.execute("SELECT version, applied_at FROM schema_migrations ORDER BY version")
             return [(int(r[0]), str(r[1])) for r in rows]
 
+    @contextmanager
+    def connection(self, action: str) -> Iterator[sqlite3.Connection]:
+        """The open connection under the store's lock, for modules that keep tables of their own
+        (:mod:`sitroom.watch.state`). A :class:`sqlite3.Error` raised in the block becomes a
+        :class:`StoreError` naming ``action``. Writes belong inside :meth:`transaction`.
+        """
+        with self._guard(action) as conn:
+            yield conn
+
     # -- transactions ----------------------------------------------------------------------
 
     def _require(self) -> sqlite3.Connection:
