@@ -59,3 +59,8 @@ gazetteer:
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache $(DB) $(DB)-wal $(DB)-shm
+
+# Throughput, memory and dedupe scaling on generated news; figures in benchmarks/RESULTS.md.
+# Never part of `make test`. BENCH_ARGS=--quick for a small run.
+bench: $(BIN)/sitroom
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)

@@ -809,7 +809,7 @@ def test_serve_takes_the_token_from_the_environment(seeded_db: Path, fake_uvicor
 def test_serve_warns_loudly_beyond_loopback_without_a_token(
     seeded_db: Path, fake_uvicorn: FakeUvicorn
 ) -> None:
-    result = invoke_serve(seeded_db, "--host", "0.0.0.0")
+    result = invoke_serve(seeded_db, "--host", "0.0.0.0", "--allow-insecure-bind")
     assert result.exit_code == 0, result.output
     assert "warning" in result.output and "no token" in result.output
     (call,) = fake_uvicorn.calls

@@ -13,6 +13,7 @@ its calls with a lock), and writes go through one pipeline at a time.
   scripts from this origin only (no inline script, no CDN).
 """
 
+import asyncio
 import base64
 import binascii
 import hashlib
@@ -23,6 +24,7 @@ import json
 import logging
 import queue
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, replace
@@ -37,6 +39,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response, StreamingRes
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -72,6 +75,7 @@ __all__ = [
     "DOCUMENTS_MAX",
     "PAGE_DEFAULT",
     "PAGE_MAX",
+    "REQUEST_TIMEOUT",
     "create_app",
     "is_loopback",
 ]
@@ -82,6 +86,10 @@ PAGE_DEFAULT = 100
 PAGE_MAX = 500
 BODY_MAX_BYTES = 5 * 1024 * 1024
 DOCUMENTS_MAX = 500
+#: Seconds a request may take before it is answered 503 (a streamed export, once started, goes on).
+REQUEST_TIMEOUT = 30.0
+#: The largest ``min_fatalities`` filter (SQLite integers stop at 2**63; no event comes near this).
+FATALITIES_MAX = 10_000_000
 #: Events whose actors ``/api/stats`` counts (actors are counted in Python, not in SQL).
 ACTOR_SAMPLE = 20_000
 _EXPORT_BATCH = 500
@@ -107,6 +115,7 @@ _STATUS_CODES = {
     413: "payload_too_large",
     415: "unsupported_media_type",
     422: "unprocessable",
+    429: "too_many_requests",
     500: "internal_error",
     503: "unavailable",
 }
@@ -173,6 +182,97 @@ class _SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class _RateLimit:
+    """A token bucket per client address for ``/api/`` requests: ``rate`` a second on average,
+    bursts of ``burst``; beyond that, 429 with ``Retry-After`` (pure ASGI, in process)."""
+
+    _MAX_CLIENTS = 10_000  # buckets kept; full (idle) ones are dropped first
+
+    def __init__(self, app: ASGIApp, rate: float, burst: int) -> None:
+        self.app = app
+        self.rate = rate
+        self.burst = float(max(1, burst))
+        self.buckets: dict[str, tuple[float, float]] = {}  # client -> (tokens, when)
+
+    def _take(self, client: str, now: float) -> float:
+        """0 when the request may go, else the seconds until it could."""
+        tokens, when = self.buckets.get(client, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - when) * self.rate)
+        if tokens >= 1:
+            self.buckets[client] = (tokens - 1, now)
+            return 0.0
+        self.buckets[client] = (tokens, now)
+        return (1 - tokens) / self.rate
+
+    def _prune(self, now: float) -> None:
+        full = [c for c, (t, w) in self.buckets.items() if t + (now - w) * self.rate >= self.burst]
+        for client in full:
+            del self.buckets[client]
+        while len(self.buckets) >= self._MAX_CLIENTS:
+            del self.buckets[next(iter(self.buckets))]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not str(scope.get("path", "")).startswith("/api/"):
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        address = str(client[0]) if client else "unknown"
+        now = time.monotonic()
+        if len(self.buckets) >= self._MAX_CLIENTS:
+            self._prune(now)
+        wait = self._take(address, now)
+        if wait <= 0:
+            await self.app(scope, receive, send)
+            return
+        response = _error(
+            429, f"too many requests from {address}: at most {self.rate:g} a second; retry later"
+        )
+        response.headers["retry-after"] = str(max(1, round(wait + 0.5)))
+        await response(scope, receive, send)
+
+
+class _TimeLimit:
+    """Answers 503 when a request has not started its response within ``seconds``.
+
+    The work itself (a thread) cannot be stopped; its late response is dropped. A response
+    already started (a streamed export) is never cut.
+    """
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+        timed_out = False
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if timed_out:
+                return
+            started = True
+            await send(message)
+
+        task = asyncio.ensure_future(self.app(scope, receive, guarded_send))
+        done, _ = await asyncio.wait({task}, timeout=self.seconds)
+        if task in done or started:
+            await task
+            return
+        timed_out = True
+        task.cancel()
+        with suppress(asyncio.CancelledError, Exception):
+            await task
+        path = scope.get("path", "")
+        logger.warning("%s took longer than %g s: answered 503", path, self.seconds)
+        response = _error(
+            503, f"the request took longer than {self.seconds:g} s; narrow it (filters, a smaller limit)"
+        )
+        await response(scope, receive, send)
 
 
 class _StoreHolder:
@@ -276,7 +376,8 @@ def event_filters(
         Query(description="MIN_LON,MIN_LAT,MAX_LON,MAX_LAT (min_lon > max_lon crosses the antimeridian)"),
     ] = None,
     min_fatalities: Annotated[
-        int | None, Query(ge=0, description="At least this many killed (lowest reported figure)")
+        int | None,
+        Query(ge=0, le=FATALITIES_MAX, description="At least this many killed (lowest reported figure)"),
     ] = None,
 ) -> Filters:
     """The filters shared by ``/api/events``, ``/api/stats`` and ``/api/export``."""
@@ -566,6 +667,10 @@ def create_app(
     page_max: int = PAGE_MAX,
     body_max_bytes: int = BODY_MAX_BYTES,
     documents_max: int = DOCUMENTS_MAX,
+    request_timeout: float | None = REQUEST_TIMEOUT,
+    rate_limit: float | None = None,
+    rate_burst: int | None = None,
+    cors_origins: Sequence[str] = (),
 ) -> FastAPI:
     """The API and dashboard over the database ``db`` (a path or ``sqlite:///`` URL).
 
@@ -573,6 +678,10 @@ def create_app(
     ``allowed_hosts`` restricts the ``Host`` header (against DNS rebinding when serving on
     loopback). ``store`` is an already open store to use instead of opening ``db`` (the caller
     closes it). ``vendor_dir`` is where the npm packages are (default: next to the dashboard).
+    ``request_timeout`` (seconds, ``None`` for none) answers 503 to a request that takes longer;
+    ``rate_limit`` (requests a second per client address on ``/api/``, bursts of ``rate_burst``,
+    default twice the rate; ``None`` for no limit) answers 429 beyond it. CORS is off (no
+    cross-origin reads) unless ``cors_origins`` lists the origins allowed to read.
     """
     holder = _StoreHolder(db, store)
     write_lock = threading.Lock()
@@ -600,6 +709,12 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     if allowed_hosts:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    if cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(cors_origins), allow_methods=["GET"])
+    if request_timeout is not None and request_timeout > 0:
+        app.add_middleware(_TimeLimit, seconds=request_timeout)
+    if rate_limit is not None and rate_limit > 0:
+        app.add_middleware(_RateLimit, rate=rate_limit, burst=rate_burst or max(1, round(2 * rate_limit)))
     app.add_middleware(_SecurityHeaders)
 
     # -- errors ---------------------------------------------------------------------------------

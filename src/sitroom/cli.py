@@ -83,6 +83,15 @@ def ingest(
         ),
     ],
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, only the summary.")] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            "-w",
+            min=1,
+            help="Processes that read and extract documents (the database is written by one).",
+        ),
+    ] = 1,
 ) -> None:
     """Read reports, extract attack events, merge them with what the database holds."""
     from sitroom.ingest import read_paths
@@ -112,7 +121,7 @@ def ingest(
                 if outcome.status == "failed" and show:
                     progress.console.print(f"[yellow]skipped[/] {outcome.doc_id}: {outcome.reason}")
 
-            summary = pipeline.ingest(results, on_outcome=tick)
+            summary = pipeline.ingest(results, on_outcome=tick, workers=workers)
     except SitroomError as exc:
         raise _fail(exc) from exc
     finally:
@@ -580,6 +589,28 @@ def serve(
             "Prefer $SITROOM_TOKEN: a command-line token shows in the process list.",
         ),
     ] = None,
+    allow_insecure_bind: Annotated[
+        bool,
+        typer.Option(
+            "--allow-insecure-bind",
+            help="Serve beyond loopback without a token (anyone who reaches it reads every event).",
+        ),
+    ] = False,
+    rate_limit: Annotated[
+        float,
+        typer.Option(
+            help="API requests a second per client address (bursts of twice that); 0: no limit.", min=0
+        ),
+    ] = 50.0,
+    request_timeout: Annotated[
+        float, typer.Option(help="Seconds a request may take before it is answered 503; 0: no limit.", min=0)
+    ] = 30.0,
+    cors_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="An origin allowed to read the API from another site (repeatable); none by default."
+        ),
+    ] = None,
 ) -> None:
     """Serve the dashboard (map, timeline, reports) and the HTTP API (OpenAPI at /docs); Ctrl-C stops."""
     import uvicorn
@@ -591,6 +622,13 @@ def serve(
     except SitroomError as exc:
         raise _fail(exc) from exc
     loopback = is_loopback(host)
+    if not loopback and not token and not allow_insecure_bind:
+        err.print(
+            f"[bold red]error[/]: refusing to serve on {host} with no token: anyone who can reach this "
+            "address would read every event and report. Set $SITROOM_TOKEN, keep the default "
+            "--host 127.0.0.1, or pass --allow-insecure-bind if that is really meant."
+        )
+        raise typer.Exit(2)
     if not loopback and not token:
         err.print(
             f"[bold red]warning[/]: serving on {host} with no token: anyone who can reach this address "
@@ -599,7 +637,14 @@ def serve(
     elif not loopback:
         err.print(f"[bold yellow]note[/]: serving on {host}; reads are open to anyone who can reach it.")
     allowed = ["127.0.0.1", "localhost", "[::1]", "::1"] if loopback else None
-    server = create_app(STATE.db, token=token or None, allowed_hosts=allowed)
+    server = create_app(
+        STATE.db,
+        token=token or None,
+        allowed_hosts=allowed,
+        rate_limit=rate_limit or None,
+        request_timeout=request_timeout or None,
+        cors_origins=cors_origin or (),
+    )
     shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     shown = f"[{shown}]" if ":" in shown else shown
     writes = "writes enabled (token set)" if token else "read-only (no token)"

@@ -4,28 +4,51 @@ Each document goes through language → extract → dedupe → store in one tran
 killed run never leaves half a document, and a document already stored with the same text
 is skipped, so re-ingesting the same input changes nothing. A document that fails is
 recorded in the summary with its reason and the batch goes on.
+
+``ingest(..., workers=N)`` runs the per-document stages (language, extract with geocoding)
+in N worker processes, a little ahead of the parent, which keeps the rest (duplicate check,
+dedupe, store) in input order: the database ends up exactly as with one process.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import logging
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Literal
 
+from sitroom import errors as errors_module
 from sitroom import language as language_stage
-from sitroom.dedupe import COPY_SIMILARITY, assign_mentions, build_event, sketch_similarity, text_sketch
-from sitroom.errors import SitroomError
+from sitroom.dedupe import (
+    COPY_SIMILARITY,
+    SKETCH_FLOOR,
+    assign_mentions,
+    build_event,
+    sketch_similarity,
+    text_sketch,
+)
+from sitroom.errors import ConfigError, SitroomError
 from sitroom.extract import extract_document
 from sitroom.geocode import Gazetteer
 from sitroom.ingest import ReadFailure, ReadResult
 from sitroom.records import Document, Event, Mention
 from sitroom.store import Store
 
-__all__ = ["DocumentOutcome", "IngestSummary", "Pipeline"]
+__all__ = ["DocumentOutcome", "IngestSummary", "Pipeline", "read_document"]
 
 Status = Literal["new", "duplicate", "changed", "failed"]
 _SEARCH_DAYS = 40
+
+#: Extraction reads at most this many characters of a document (about 3 s of work; a long news
+#: report is some 50,000): a longer one is stored whole, read from its start up to the last
+#: line or space before the cap, and its outcome says ``truncated``.
+MAX_EXTRACT_CHARS = 500_000
+
+logger = logging.getLogger("sitroom.pipeline")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +60,7 @@ class DocumentOutcome:
     created: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
     reason: str | None = None
+    truncated: bool = False
 
 
 @dataclass(slots=True)
@@ -49,6 +73,7 @@ class IngestSummary:
     mentions: int = 0
     events_created: int = 0
     events_updated: int = 0
+    truncated: int = 0
     failures: list[ReadFailure] = field(default_factory=list)
 
     def add(self, outcome: DocumentOutcome) -> None:
@@ -64,8 +89,29 @@ class IngestSummary:
         else:
             self.changed += 1
         self.mentions += outcome.mentions
+        self.truncated += outcome.truncated
         self.events_created += len(outcome.created)
         self.events_updated += len([u for u in outcome.updated if u not in outcome.created])
+
+
+Reading = tuple[str | None, list[Mention]]
+
+
+def read_document(doc: Document, gazetteer: Gazetteer | None = None) -> Reading:
+    """Language and mentions of one document: the stages that need no store."""
+    if len(doc.text) > MAX_EXTRACT_CHARS:
+        doc = replace(doc, text=_extractable(doc.text))
+    lang = language_stage.resolve(doc.language, doc.text)
+    if lang != doc.language:
+        doc = replace(doc, language=lang)
+    return lang, extract_document(doc, language=lang, gazetteer=gazetteer)
+
+
+def _extractable(text: str) -> str:
+    """The start of an over-long text that extraction reads: cut at a line break or a space."""
+    head = text[:MAX_EXTRACT_CHARS]
+    cut = max(head.rfind("\n"), head.rfind(" "))
+    return head[:cut] if cut > MAX_EXTRACT_CHARS // 2 else head
 
 
 class Pipeline:
@@ -75,18 +121,18 @@ class Pipeline:
         self.store = store
         self._gazetteer = gazetteer
 
-    def read(self, doc: Document) -> tuple[str | None, list[Mention]]:
+    def read(self, doc: Document) -> Reading:
         """Language and mentions of one document, without touching the store."""
-        lang = language_stage.resolve(doc.language, doc.text)
-        if lang != doc.language:
-            doc = replace(doc, language=lang)
-        return lang, extract_document(doc, language=lang, gazetteer=self._gazetteer)
+        return read_document(doc, self._gazetteer)
 
-    def ingest_document(self, doc: Document) -> DocumentOutcome:
+    def ingest_document(
+        self, doc: Document, *, reader: Callable[[Document], Reading] | None = None
+    ) -> DocumentOutcome:
+        """Store one document; ``reader`` (default :meth:`read`) gives its language and mentions."""
         state = self.store.document_state(doc)
         if state == "same":
             return DocumentOutcome(doc.id, "duplicate", doc.language)
-        lang, mentions = self.read(doc)
+        lang, mentions = (reader or self.read)(doc)
         stored = replace(doc, language=lang)
         with self.store.transaction():
             affected: list[str] = []
@@ -102,35 +148,64 @@ class Pipeline:
                 self.store.save_event(event)
             self.store.replace_mentions(doc.id, list(assignment.links))
         status: Status = "new" if state == "new" else "changed"
-        return DocumentOutcome(doc.id, status, lang, len(mentions), assignment.created, assignment.updated)
+        truncated = len(doc.text) > MAX_EXTRACT_CHARS
+        if truncated:
+            logger.warning(
+                "%s: %d characters; events were extracted from the first %d only",
+                doc.origin or doc.id,
+                len(doc.text),
+                len(_extractable(doc.text)),
+            )
+        return DocumentOutcome(
+            doc.id, status, lang, len(mentions), assignment.created, assignment.updated, truncated=truncated
+        )
 
     def ingest(
         self,
         results: Iterable[ReadResult],
         *,
         on_outcome: Callable[[DocumentOutcome], None] | None = None,
+        workers: int = 1,
     ) -> IngestSummary:
+        """Every document of ``results`` in order; ``workers`` > 1 reads them in that many
+        processes (see the module docstring): the outcomes and the database are the same."""
+        if workers < 1:
+            raise ConfigError(f"workers must be at least 1, not {workers}")
         summary = IngestSummary()
-        for item in results:
-            if isinstance(item, ReadFailure):
-                outcome = DocumentOutcome(item.source, "failed", reason=item.reason)
-            else:
-                try:
-                    outcome = self.ingest_document(item)
-                except SitroomError as exc:
-                    outcome = DocumentOutcome(item.origin or item.id, "failed", reason=str(exc))
-            summary.add(outcome)
-            if on_outcome is not None:
-                on_outcome(outcome)
+        items: Iterable[tuple[ReadResult, Callable[[Document], Reading] | None]]
+        pool: ProcessPoolExecutor | None = None
+        if workers == 1:
+            items = ((item, None) for item in results)
+        else:
+            pool = _worker_pool(workers, self._gazetteer)
+            items = _read_ahead(pool, results, workers)
+        try:
+            for item, reader in items:
+                if isinstance(item, ReadFailure):
+                    outcome = DocumentOutcome(item.source, "failed", reason=item.reason)
+                else:
+                    try:
+                        outcome = self.ingest_document(item, reader=reader)
+                    except SitroomError as exc:
+                        outcome = DocumentOutcome(item.origin or item.id, "failed", reason=str(exc))
+                summary.add(outcome)
+                if on_outcome is not None:
+                    on_outcome(outcome)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
         return summary
 
     def _link_copies(self, doc: Document) -> None:
         """Link a verbatim copy of a stored story (the same wire report in another outlet)."""
         sketch, keys = text_sketch(doc.text)
         best: tuple[float, str] | None = None
+        mine = set(sketch)
         for other, other_sketch in self.store.sketches_sharing(keys):
             if other == doc.id:
                 continue
+            if len(mine.intersection(other_sketch)) < COPY_SIMILARITY * SKETCH_FLOOR:
+                continue  # the similarity counts at most these shared hashes over at least the floor
             sim = sketch_similarity(sketch, other_sketch)
             if sim >= COPY_SIMILARITY and (best is None or sim > best[0]):
                 best = (sim, other)
@@ -160,3 +235,85 @@ class Pipeline:
                 self.store.delete_event(eid)
             else:
                 self.store.save_event(build_event(eid, list(event.mentions)))
+
+
+# ---------------------------------------------------------------- worker processes
+
+_CHUNK = 16  # documents per task: fewer round trips between the processes
+_AHEAD = 4  # tasks in flight per worker: enough to keep every worker busy, bounded memory
+
+_worker_gazetteer: Gazetteer | None = None
+
+
+def _init_worker(gazetteer: Gazetteer | None) -> None:
+    global _worker_gazetteer
+    _worker_gazetteer = gazetteer
+
+
+_Result = tuple[Literal["ok"], Reading] | tuple[Literal["error"], tuple[str, str, str | None]]
+
+
+def _read_chunk(docs: list[Document]) -> list[_Result]:
+    """In a worker: read each document; a sitroom error is sent back as its class and message."""
+    out: list[_Result] = []
+    for doc in docs:
+        try:
+            out.append(("ok", read_document(doc, _worker_gazetteer)))
+        except SitroomError as exc:
+            out.append(("error", (type(exc).__name__, exc.message, exc.source)))
+    return out
+
+
+def _worker_pool(workers: int, gazetteer: Gazetteer | None) -> ProcessPoolExecutor:
+    methods = multiprocessing.get_all_start_methods()
+    # fork: the workers share the parent's memory (and anything it loaded) copy-on-write
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_init_worker, initargs=(gazetteer,)
+    )
+
+
+def _reader(result: _Result) -> Callable[[Document], Reading]:
+    def read(_doc: Document) -> Reading:
+        if result[0] == "ok":
+            return result[1]
+        name, message, source = result[1]
+        cls = getattr(errors_module, name, SitroomError)
+        if not (isinstance(cls, type) and issubclass(cls, SitroomError)):
+            cls = SitroomError
+        raise cls(message, source=source)
+
+    return read
+
+
+def _read_ahead(
+    pool: ProcessPoolExecutor, results: Iterable[ReadResult], workers: int
+) -> Iterator[tuple[ReadResult, Callable[[Document], Reading] | None]]:
+    """The items of ``results`` in order, each document with the reading a worker made of it."""
+    pending: deque[tuple[list[ReadResult], Future[list[_Result]] | None]] = deque()
+
+    def drain(limit: int) -> Iterator[tuple[ReadResult, Callable[[Document], Reading] | None]]:
+        while len(pending) > limit:
+            chunk, future = pending.popleft()
+            readings = iter(future.result() if future is not None else [])
+            for item in chunk:
+                if isinstance(item, ReadFailure):
+                    yield item, None
+                else:
+                    yield item, _reader(next(readings))
+
+    chunk: list[ReadResult] = []
+    for item in results:
+        chunk.append(item)
+        if len(chunk) == _CHUNK:
+            pending.append((chunk, _submit(pool, chunk)))
+            chunk = []
+            yield from drain(workers * _AHEAD)
+    if chunk:
+        pending.append((chunk, _submit(pool, chunk)))
+    yield from drain(0)
+
+
+def _submit(pool: ProcessPoolExecutor, chunk: list[ReadResult]) -> Future[list[_Result]] | None:
+    docs = [item for item in chunk if isinstance(item, Document)]
+    return pool.submit(_read_chunk, docs) if docs else None

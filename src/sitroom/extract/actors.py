@@ -9,7 +9,7 @@ from functools import cache
 from importlib import resources
 
 from sitroom.errors import DataFileError
-from sitroom.extract.text import fold_chars
+from sitroom.extract.text import finditer_via, fold_chars, trie_alternation
 
 __all__ = ["ActorDictionary", "ActorHit", "actor_dictionary"]
 
@@ -29,14 +29,16 @@ class ActorHit:
 class ActorDictionary:
     pattern_ci: re.Pattern[str]  # case-insensitive aliases (longer than 4 characters)
     pattern_cs: re.Pattern[str]  # case-sensitive aliases (acronyms such as IDF, RSF, SDF)
+    scan_ci: re.Pattern[str]  # the same aliases as prefix trees: where the patterns match
+    scan_cs: re.Pattern[str]
     by_alias: dict[str, tuple[str, str, str | None]]
     demonym_forces: dict[str, str]  # ISO2 -> canonical state forces name
 
     def find(self, text: str) -> list[ActorHit]:
         hits: list[ActorHit] = []
         taken: list[tuple[int, int]] = []
-        for pattern in (self.pattern_ci, self.pattern_cs):
-            for m in pattern.finditer(text):
+        for pattern, scan in ((self.pattern_ci, self.scan_ci), (self.pattern_cs, self.scan_cs)):
+            for m in finditer_via(scan, pattern, text):
                 if any(not (m.end() <= s or m.start() >= e) for s, e in taken):
                     continue
                 key = m.group(0) if pattern is self.pattern_cs else fold_chars(m.group(0).lower())
@@ -97,9 +99,18 @@ def actor_dictionary(extra: tuple[tuple[str, str], ...] = ()) -> ActorDictionary
         body = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
         return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
 
+    def scan(words: list[str], flags: int, exact: re.Pattern[str]) -> re.Pattern[str]:
+        if not words or not all(words):
+            return exact  # an empty alias would match an empty string: scan with the pattern itself
+        body = trie_alternation([re.escape(ch) for ch in w] for w in set(words))
+        return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
+
+    pattern_ci, pattern_cs = build(ci, re.IGNORECASE), build(cs, 0)
     return ActorDictionary(
-        pattern_ci=build(ci, re.IGNORECASE),
-        pattern_cs=build(cs, 0),
+        pattern_ci=pattern_ci,
+        pattern_cs=pattern_cs,
+        scan_ci=scan(ci, re.IGNORECASE, pattern_ci),
+        scan_cs=scan(cs, 0, pattern_cs),
         by_alias=by_alias,
         demonym_forces={str(k): str(v) for k, v in data["demonyms"].items()},
     )

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import cache, lru_cache
 
 from sitroom.extract.actors import UNIDENTIFIED, ActorDictionary, actor_dictionary
 from sitroom.extract.dates import DateHit, find_dates
-from sitroom.extract.lexicon import Lexicon, lexicon_for
+from sitroom.extract.lexicon import Lexicon, lexicon_for, may_hold_trigger
 from sitroom.extract.sentence import DISRUPTED, EVENT_TYPE_OF, SentenceReading, read_sentence
 from sitroom.extract.text import Sentence, fold_letters, split_sentences
 from sitroom.geocode import Gazetteer, PlaceMatch, default_gazetteer
@@ -289,6 +291,24 @@ def language_segments(text: str, lang: str) -> list[tuple[int, int, str]]:
     return segments
 
 
+@cache
+def _lexicon_actors(lex: Lexicon) -> ActorDictionary:
+    """The actor dictionary with the lexicon's own aliases (built and looked up once per lexicon)."""
+    return actor_dictionary(tuple(sorted(lex.raw.get("actors", {}).items())))
+
+
+_DEMONYMS: tuple[Gazetteer, Callable[[str], str | None]] | None = None
+
+
+def _demonym_lookup(gaz: Gazetteer) -> Callable[[str], str | None]:
+    """``gaz.demonym`` remembering its answers (a pure lookup in the gazetteer's tables, asked
+    for the same few words in every report); kept for the last gazetteer used."""
+    global _DEMONYMS
+    if _DEMONYMS is None or _DEMONYMS[0] is not gaz:
+        _DEMONYMS = (gaz, lru_cache(maxsize=1 << 16)(gaz.demonym))
+    return _DEMONYMS[1]
+
+
 def _shifted(m: Mention, offset: int) -> Mention:
     spans = tuple(replace(sp, start=sp.start + offset, end=sp.end + offset) for sp in m.spans)
     return replace(m, start=m.start + offset, end=m.end + offset, spans=spans)
@@ -302,6 +322,8 @@ def extract_document(
     actors: ActorDictionary | None = None,
 ) -> list[Mention]:
     """Every attack ``doc`` reports, as mentions with provenance."""
+    if not may_hold_trigger(fold_letters(doc.text)):
+        return []  # no trigger word of any language: no sentence of it can report an attack
     lang = (language or doc.language or "en").lower()
     segments = language_segments(doc.text, lang)
     if len(segments) == 1:
@@ -322,13 +344,36 @@ def _extract(
     if lex is None:
         return []
     gaz = gazetteer or default_gazetteer()
-    act = actors or actor_dictionary(tuple(sorted(lex.raw.get("actors", {}).items())))
+    act = actors or _lexicon_actors(lex)
     text = fold_letters(doc.text)  # same length: offsets stay those of doc.text
     published = doc.published_date
     boiler = _boilerplate_ranges(text, lex)
     datelines = _dateline_ranges(text)
     corrections = [(m.start(), m.end()) for m in lex.corrections.finditer(text)]
     sentences = split_sentences(text)
+    demonyms = _demonym_lookup(gaz)
+    # a report that calls the blast an attack (or a bomb) elsewhere: its "explosion" is one
+    attack_context = not lex.non_events.search(text) and any(
+        cls == "attack" or (cls in ("ied", "suicide") and not lex.is_weak(m.group(0).lower()))
+        for m, cls in lex.triggers_in(text)
+    )
+    # read every sentence first: a text in which none reports an attack yields nothing, and
+    # needs no places or dates (the readings are kept for the pass below)
+    readings: dict[tuple[int, int], SentenceReading | None] = {}
+    for sent in sentences:
+        if _inside(sent.start, boiler) or any(sent.start <= a < sent.end for a, _ in corrections):
+            continue
+        for clause_start, clause_end, assume in _clauses(sent, lex):
+            readings[(clause_start, clause_end)] = read_sentence(
+                text[clause_start:clause_end],
+                lex,
+                act,
+                demonyms,
+                assume_violent=assume,
+                attack_context=attack_context,
+            )
+    if all(r is None for r in readings.values()):
+        return []
     matches = [
         m for m in gaz.scan(text, lang) if not _inside(m.start, datelines) and not _inside(m.start, boiler)
     ]
@@ -351,18 +396,12 @@ def _extract(
             top.precision in ("country", "admin1") or (multi and len(m.candidates) == 1)
         ):
             doc_countries[top.country_code] = doc_countries.get(top.country_code, 0) + 1
-    demonyms = gaz.demonym
     year_hint = None
     if published is None:
         years = [int(y) for y in re.findall(r"\b(20[0-3]\d|19[5-9]\d)\b", text)]
         year_hint = max(years) if years else None
 
     date_words = {w.strip("*") for w in (*lex.months, *lex.weekdays)}
-    # a report that calls the blast an attack (or a bomb) elsewhere: its "explosion" is one
-    attack_context = not lex.non_events.search(text) and any(
-        cls == "attack" or (cls in ("ied", "suicide") and not lex.is_weak(m.group(0).lower()))
-        for m, cls in lex.triggers_in(text)
-    )
     starts = [s.start for s in sentences]
 
     def sentence_start(pos: int) -> int:
@@ -440,8 +479,7 @@ def _extract(
                 resolved.append((h.value, h.precision))
         resolved = list(dict.fromkeys(resolved))
         own_date = bool(event_hits) and bool(resolved)
-        for clause_start, clause_end, assume in _clauses(sent, lex):
-            clause = text[clause_start:clause_end]
+        for clause_start, clause_end, _assume in _clauses(sent, lex):
             smatches = [
                 m
                 for m in place_matches
@@ -453,9 +491,7 @@ def _extract(
                 paragraph_places.setdefault(sent.paragraph, []).extend(
                     p for p in splaces if p.precision != "country"
                 )
-            reading = read_sentence(
-                clause, lex, act, demonyms, assume_violent=assume, attack_context=attack_context
-            )
+            reading = readings[(clause_start, clause_end)]
             if reading is None:
                 continue
             if reading.aggregate and not any(h.precision == "day" for h in event_hits):

@@ -16,9 +16,16 @@ from importlib import resources
 from typing import Any, TypeVar
 
 from sitroom.errors import DataFileError
-from sitroom.extract.text import fold_chars
+from sitroom.extract.text import finditer_via, fold_chars, trie_alternation
 
-__all__ = ["Lexicon", "available_languages", "lexicon_for", "phrase_regex", "stem_lookup"]
+__all__ = [
+    "Lexicon",
+    "available_languages",
+    "lexicon_for",
+    "may_hold_trigger",
+    "phrase_regex",
+    "stem_lookup",
+]
 
 T = TypeVar("T")
 
@@ -75,6 +82,28 @@ def phrase_body(phrases: list[str] | tuple[str, ...]) -> str:
     return "|".join(parts)
 
 
+def _phrase_tokens(phrase: str) -> list[str]:
+    """The regex tokens of one phrase as :func:`phrase_body` writes it: head, escaped letters, tail."""
+    head = [r"\w{0,3}"] if phrase.startswith("*") else []
+    tail = [r"\w*"] if phrase.endswith("*") and len(phrase) > 1 else []
+    return head + [re.escape(ch) for ch in fold_chars(phrase.strip("*"))] + tail
+
+
+def scan_regex(phrases: list[str] | tuple[str, ...], *, flags: int = re.IGNORECASE) -> re.Pattern[str] | None:
+    """:func:`phrase_regex` written as a prefix tree (:func:`trie_alternation`).
+
+    It matches at the same positions as ``phrase_regex(phrases)``, much faster; read the match
+    itself with ``phrase_regex`` (see :func:`~sitroom.extract.text.finditer_via`). ``None`` when
+    a phrase has no letters ("*", which would match an empty string): use the alternation itself.
+    """
+    if any(p and not p.strip("*") for p in phrases):
+        return None
+    body = trie_alternation(_phrase_tokens(p) for p in phrases if p)
+    if not body:
+        return re.compile(r"(?!x)x")
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
+
+
 def phrase_regex(phrases: list[str] | tuple[str, ...], *, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     """One alternation of phrases (see :func:`phrase_body`), bounded by non-word characters."""
     body = phrase_body(phrases)
@@ -92,6 +121,7 @@ class Lexicon:
     numbers: dict[str, int]
     triggers: dict[str, re.Pattern[str]]
     trigger_any: re.Pattern[str]  # one named group per weapon class: (?P<drone>...)|(?P<missile>...)
+    trigger_scan: re.Pattern[str]  # the same phrases as a prefix tree: where trigger_any can match
     weak_triggers: re.Pattern[str]
     weapon_labels: dict[str, str]
     weapon_refinements: dict[str, str]
@@ -127,9 +157,12 @@ class Lexicon:
     armed_people: re.Pattern[str]
     claimed_toll: re.Pattern[str]
     demonyms: re.Pattern[str] | None  # the lexicon's own country adjectives, if any
+    demonym_scan: re.Pattern[str] | None  # the same as a prefix tree: where demonyms can match
     demonym_table: dict[str, str]
+    demonym_stems: StemIndex
     place_aliases: re.Pattern[str] | None  # local place-name forms ("Íraks", "Sýrland*")
     place_table: dict[str, str]
+    place_stems: StemIndex
     locative: frozenset[str]  # prepositions that make a country name a place ("in Syria")
     fillers: frozenset[str]  # words allowed between the preposition and the name ("the northern")
     passive_after: re.Pattern[str]  # "Kharkiv was hit": a name as the subject of an attack
@@ -165,16 +198,25 @@ class Lexicon:
         return bool(words) and words[-1].lower() in self.locative
 
     def demonym_code(self, surface: str) -> str | None:
-        return stem_lookup(self.demonym_table, surface)
+        return self.demonym_stems.lookup(surface)
 
     def place_name(self, surface: str) -> str | None:
         """The gazetteer name behind a local place-name form."""
-        return stem_lookup(self.place_table, surface)
+        return self.place_stems.lookup(surface)
+
+    def demonyms_in(self, text: str, pos: int, endpos: int) -> list[re.Match[str]]:
+        """``demonyms.finditer(text, pos, endpos)`` (found with ``demonym_scan``)."""
+        if self.demonyms is None or self.demonym_scan is None:
+            return []
+        return list(finditer_via(self.demonym_scan, self.demonyms, text, pos, endpos))
 
     def triggers_in(self, text: str) -> list[tuple[re.Match[str], str]]:
-        """Trigger words in ``text`` with their weapon class, in text order."""
+        """Trigger words in ``text`` with their weapon class, in text order.
+
+        The matches of ``trigger_any.finditer(text)``, found with ``trigger_scan``.
+        """
         out: list[tuple[re.Match[str], str]] = []
-        for m in self.trigger_any.finditer(text):
+        for m in finditer_via(self.trigger_scan, self.trigger_any, text):
             if m.lastgroup:
                 out.append((m, m.lastgroup.split("__")[0]))
         return out
@@ -219,6 +261,57 @@ def stem_lookup(table: dict[str, T], surface: str) -> T | None:
         if fits and (best is None or len(stem) > best[0]):
             best = (len(stem), value)
     return best[1] if best else None
+
+
+class StemIndex:
+    """:func:`stem_lookup` over one table, without walking the whole table for each word.
+
+    The stems (keys with a leading or trailing ``*``) are filed by the letter a word must start
+    or end with; the answer is the same: the exact key, else the longest stem that fits, the
+    first in table order among equally long ones.
+    """
+
+    __slots__ = ("_anywhere", "_by_first", "_by_last", "table")
+
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+        self._by_first: dict[str, list[tuple[int, str, str]]] = {}  # "stem*": word starts with stem
+        self._by_last: dict[str, list[tuple[int, str, str]]] = {}  # "*stem": word ends with stem
+        self._anywhere: list[tuple[int, str, bool, bool, str]] = []  # "*stem*", and empty stems
+        for index, (key, value) in enumerate(table.items()):
+            stem = key.strip("*")
+            lead, trail = key.startswith("*"), key.endswith("*") and len(key) > 1
+            if not (lead or trail):
+                continue  # a plain key only answers for itself
+            if (lead and trail) or not stem:
+                self._anywhere.append((index, stem, lead, trail, value))
+            elif trail:
+                self._by_first.setdefault(stem[0], []).append((index, stem, value))
+            else:
+                self._by_last.setdefault(stem[-1], []).append((index, stem, value))
+
+    def lookup(self, surface: str) -> str | None:
+        s = fold(surface)
+        if s in self.table:
+            return self.table[s]
+        best: tuple[int, int, str] | None = None  # (length, -index, value)
+
+        def offer(index: int, stem: str, value: str) -> None:
+            nonlocal best
+            if best is None or (len(stem), -index) > best[:2]:
+                best = (len(stem), -index, value)
+
+        for index, stem, value in self._by_first.get(s[:1], ()):
+            if s.startswith(stem):
+                offer(index, stem, value)
+        for index, stem, value in self._by_last.get(s[-1:], ()):
+            if s.endswith(stem):
+                offer(index, stem, value)
+        for index, stem, lead, trail, value in self._anywhere:
+            fits = (lead and trail and stem in s) or (trail and not lead and s.startswith(stem))
+            if fits or (lead and not trail and s.endswith(stem)):
+                offer(index, stem, value)
+        return best[2] if best else None
 
 
 def _table(data: dict[str, Any], key: str) -> dict[str, str]:
@@ -281,9 +374,11 @@ def _compile(data: dict[str, Any]) -> Lexicon:
     for counter, (p, cls) in enumerate(by_len):
         groups.append(f"(?P<{cls}__{counter}>{phrase_body([p])})")
     trigger_re = re.compile(rf"(?<!\w)(?:{'|'.join(groups)})(?!\w)", re.IGNORECASE)
+    trigger_scan = scan_regex([p for p, _cls in by_len]) or trigger_re
 
     demonyms = _table(data, "demonyms")
     places = _table(data, "place_aliases")
+    demonym_re = phrase_regex(list(demonyms)) if demonyms else None
 
     def alt(key: str) -> str:
         return phrase_body(_list(data, key)) or "(?!x)x"
@@ -303,6 +398,7 @@ def _compile(data: dict[str, Any]) -> Lexicon:
         numbers=numbers,
         triggers=triggers,
         trigger_any=trigger_re,
+        trigger_scan=trigger_scan,
         weak_triggers=phrase_regex(_list(data, "weak_triggers")),
         weapon_labels={str(k): str(v) for k, v in data["weapon_labels"].items()},
         weapon_refinements={str(k).lower(): str(v) for k, v in data.get("weapon_refinements", {}).items()},
@@ -350,10 +446,13 @@ def _compile(data: dict[str, Any]) -> Lexicon:
         ),
         armed_people=phrase_regex(_list(data, "armed_people")),
         claimed_toll=phrase_regex(_list(data, "claimed_toll_markers")),
-        demonyms=phrase_regex(list(demonyms)) if demonyms else None,
+        demonyms=demonym_re,
+        demonym_scan=(scan_regex(list(demonyms)) or demonym_re) if demonyms else None,
         demonym_table=demonyms,
+        demonym_stems=StemIndex(demonyms),
         place_aliases=phrase_regex(list(places)) if places else None,
         place_table=places,
+        place_stems=StemIndex(places),
         locative=frozenset(
             w.lower() for w in [*_list(data, "locative_prepositions"), *data.get("place_verbs", [])]
         ),
@@ -380,6 +479,42 @@ def load_raw(language: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise DataFileError("a lexicon must be a JSON object", source=str(path))
     return data
+
+
+@cache
+def _any_trigger() -> re.Pattern[str] | None:
+    """Every lexicon's trigger phrases in one prefix tree (only the phrase lists are read).
+
+    ``None`` when some phrase has no letters: it could match anywhere, so nothing is skipped.
+    """
+    phrases = [
+        str(p)
+        for lang in available_languages()
+        for group in load_raw(lang).get("triggers", {}).values()
+        for p in group
+        if p
+    ]
+    cores = [fold_chars(p.strip("*")) for p in phrases]
+    if not all(cores):
+        return None
+    if all(re.match(r"\w", c[0]) and re.match(r"\w", c[-1]) for c in cores):
+        return scan_regex(phrases) or phrase_regex(phrases)
+    # a phrase that starts or ends with punctuation: look for the phrases anywhere, unbounded
+    return re.compile(trie_alternation(_phrase_tokens(p) for p in phrases) or r"(?!x)x", re.IGNORECASE)
+
+
+def may_hold_trigger(folded: str) -> bool:
+    """False when no lexicon's trigger word occurs in ``folded`` (a text after ``fold_letters``).
+
+    A sentence reports an attack only around a trigger word of its lexicon, so a text without
+    one reports none, whatever the language of each of its paragraphs: the extractor skips it
+    before any sentence, date or place work. When every phrase starts and ends with a letter (as
+    now), a trigger that a sentence or clause holds, bounded by non-letters there, is bounded by
+    non-letters in the whole text too (sentences and clauses start and end next to a space or a
+    punctuation mark); otherwise the phrases are looked for without bounds.
+    """
+    found = _any_trigger()
+    return found is None or found.search(folded) is not None
 
 
 @cache

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from sitroom.extract.actors import UNIDENTIFIED, ActorDictionary, ActorHit
 from sitroom.extract.lexicon import Lexicon, phrase_regex
@@ -100,10 +101,17 @@ def _casualties(text: str, lex: Lexicon, spans: list[tuple[str, int, int]]) -> t
     return fatalities, injured
 
 
-def _count(text: str, lex: Lexicon, weapon_nouns: re.Pattern[str]) -> int | None:
-    for m in re.finditer(
-        rf"{lex.number.pattern}\s+(?:[\w-]+\s+){{0,2}}?(?:{weapon_nouns.pattern})", text, re.IGNORECASE
-    ):
+@cache
+def _count_pattern(lex: Lexicon) -> re.Pattern[str]:
+    """A figure before a weapon noun ("12 drones"), built once per lexicon."""
+    weapon_nouns = phrase_regex(list(lex.raw.get("count_nouns", _WEAPON_NOUNS)))
+    return re.compile(
+        rf"{lex.number.pattern}\s+(?:[\w-]+\s+){{0,2}}?(?:{weapon_nouns.pattern})", re.IGNORECASE
+    )
+
+
+def _count(text: str, lex: Lexicon) -> int | None:
+    for m in _count_pattern(lex).finditer(text):
         value = lex.to_number(m["n"])
         if value is not None and 0 < value < 1000:
             return value
@@ -132,7 +140,7 @@ def _demonym_near(
     """A country adjective next to a trigger: 'Russian drone', 'drone russe', 'مسيرة إسرائيلية'."""
     if lex.demonyms is not None:
         lo, hi = max(0, pos - 40), min(len(text), pos + 40)
-        near = sorted(lex.demonyms.finditer(text, lo, hi), key=lambda m: abs(m.start() - pos))
+        near = sorted(lex.demonyms_in(text, lo, hi), key=lambda m: abs(m.start() - pos))
         for m in near:
             code = lex.demonym_code(m.group(0))
             if code:
@@ -340,7 +348,7 @@ def read_sentence(
                 actor1 = claimed_by
     if actor1 is None:
         actor1 = UNIDENTIFIED if sub != DISRUPTED else None
-    count = _count(text, lex, phrase_regex(list(lex.raw.get("count_nouns", _WEAPON_NOUNS))))
+    count = _count(text, lex)
     hedged = lex.hedges.search(text) is not None
     aggregate = bool(lex.aggregate.search(text))
     return SentenceReading(

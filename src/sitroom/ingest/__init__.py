@@ -212,7 +212,8 @@ def _read_json_lines_file(path: Path, source: str) -> Iterator[ReadResult]:
         with path.open("rb") as handle:
             head = handle.read(8192)
             reason = text.binary_reason(head)
-            if reason is not None:
+            # NUL bytes in a file that starts as JSON Lines are one broken line, reported by number
+            if reason is not None and not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
                 yield ReadFailure(source, reason)
                 return
             handle.seek(0)

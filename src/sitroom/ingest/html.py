@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from html.parser import HTMLParser
 from typing import Any
 
 from sitroom import language
 from sitroom.errors import IngestError
 from sitroom.ingest.dates import parse_timestamp
-from sitroom.ingest.text import binary_reason, outlet_from_url
+from sitroom.ingest.text import binary_reason, decode_bytes, outlet_from_url
 from sitroom.records import Document
 
 __all__ = ["document_from_bytes", "html_to_text"]
@@ -31,6 +32,10 @@ _BLOCK_TAGS = frozenset({
 _MIN_SENTENCE_WORDS = 6
 _MIN_SENTENCE_CHARS = 30
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "object"})
+_SKIPPED_ELEMENT = re.compile(
+    r"<(" + "|".join(sorted(_SKIPPED_TAGS)) + r")\b.*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL
+)
+_ANY_TAG = re.compile(r"<!--.*?(?:-->|\Z)|</?[A-Za-z][^<>]*>", re.DOTALL)
 
 
 class _TextCollector(HTMLParser):
@@ -67,9 +72,14 @@ def html_to_text(markup: str) -> str:
         raw = html.unescape(markup)
     else:
         collector = _TextCollector()
-        collector.feed(markup)
-        collector.close()
-        raw = "".join(collector.parts)
+        try:
+            collector.feed(markup)
+            collector.close()
+            raw = "".join(collector.parts)
+        except (AssertionError, ValueError):
+            # Python's parser gives up on some broken declarations ("<![" and junk): strip the
+            # skipped elements and the tags by pattern instead
+            raw = html.unescape(_ANY_TAG.sub("\n", _SKIPPED_ELEMENT.sub("\n", markup)))
     lines = (" ".join(line.split()) for line in raw.replace("\r", "\n").split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -102,6 +112,26 @@ def _extract(data: bytes) -> tuple[Any, str | None]:
     return result, (str(lang) if lang else None)
 
 
+# libxml2 (under trafilatura) stops following elements nested deeper than this and drops their text.
+_PARSER_DEPTH = 250
+
+
+def _deeper_than_parser(data: bytes) -> bool:
+    """Whether the page nests elements so deep that the parser cut part of it off."""
+    from lxml import etree  # type: ignore[import-untyped]
+    from trafilatura.utils import load_html
+
+    tree = load_html(data)
+    if tree is None:
+        return False
+    depth = 0
+    for event, _element in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth >= _PARSER_DEPTH:
+            return True
+    return False
+
+
 def document_from_bytes(data: bytes, *, origin: str) -> Document:
     """The main text and metadata of a stored web page; :class:`IngestError` when there is none."""
     if not data.strip():
@@ -119,6 +149,13 @@ def document_from_bytes(data: bytes, *, origin: str) -> Document:
             f"could not parse the HTML page ({type(err).__name__}: {err})", source=origin
         ) from err
     text = str(result.text or "").strip() if result is not None else ""
+    if not any(_sentence_like(line) for line in text.split("\n")) and _deeper_than_parser(data):
+        logger.warning(
+            "%s: elements nested too deep for the HTML parser; read as the page's plain text", origin
+        )
+        text = html_to_text(decode_bytes(data).text)
+        if result is None:
+            return Document(text=text, origin=origin, language=language.normalize_code(lang))
     if not any(_sentence_like(line) for line in text.split("\n")):
         raise IngestError(
             "no main text found in the HTML page (an index page, a script-rendered app or an "

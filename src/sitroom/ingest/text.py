@@ -136,6 +136,8 @@ _NATIVE_ENCODINGS: dict[str, tuple[str, ...]] = {
 _FOREIGN_PENALTY = 0.8
 _WORD = re.compile(r"[^\W\d_]+(?:[\u200c-\u200f][^\W\d_]+)*")
 _HEBREW_FINALS = "ךםןףץ"
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
 def _misspelled(word: str) -> bool:
@@ -146,6 +148,8 @@ def _misspelled(word: str) -> bool:
         return True  # direction marks between letters
     if any(ch in _HEBREW_FINALS for ch in word[:-1]):
         return True  # Hebrew final forms only end a word
+    if _ARABIC_LETTER.search(word) and _LATIN_LETTER.search(word):
+        return True  # "ٍفًب": KOI8 or cp1251 Cyrillic read as cp1256 mixes Arabic and Latin letters
     return word.endswith("σ") or "ς" in word[:-1]  # Greek final sigma rules
 
 
