@@ -350,7 +350,9 @@ class CandidateIndex:
     A look-up costs a few dictionary look-ups and binary searches per mention, plus the events
     it returns: deduplicating n mentions at a steady number of events a day is O(n log n),
     where reading the window for each document is O(n²). Give :meth:`add` every event that
-    :func:`assign_mentions` creates or changes.
+    :func:`assign_mentions` creates or changes, as the caller's store would give it back (the
+    SQLite store returns an event's mentions in order of publication, and :func:`build_event`
+    depends on that order).
     """
 
     def __init__(self, search_days: int = 40) -> None:
