@@ -43,7 +43,7 @@ screenshots: setup
 	SITROOM_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -q -m browser tests/browser
 
 lint: setup
-	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff check src tests scripts benchmarks
 
 typecheck: setup
 	$(BIN)/mypy
