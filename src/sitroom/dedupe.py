@@ -17,12 +17,13 @@ import re
 import zlib
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from operator import attrgetter
 from typing import TypeVar
 
+from sitroom.geo import place_km
 from sitroom.records import DatePrecision, Event, Mention, Place
 
 __all__ = [
@@ -58,15 +59,6 @@ def date_window(value: date, precision: DatePrecision) -> tuple[date, date]:
     return date(value.year, 1, 1), date(value.year, 12, 31)
 
 
-def _km(a: Place, b: Place) -> float | None:
-    if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
-        return None
-    p1, p2 = math.radians(a.latitude), math.radians(b.latitude)
-    dp, dl = p2 - p1, math.radians(b.longitude - a.longitude)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371 * math.asin(math.sqrt(min(1.0, h)))
-
-
 def _place_score(a: Place | None, b: Place | None) -> float | None:
     """Evidence that two places are one; None when they cannot be."""
     if a is None or b is None:
@@ -77,7 +69,7 @@ def _place_score(a: Place | None, b: Place | None) -> float | None:
         return None
     fine, coarse = (a, b) if _GEO_RANK[a.precision] <= _GEO_RANK[b.precision] else (b, a)
     if fine.precision in ("site", "town") and coarse.precision in ("site", "town"):
-        d = _km(a, b)
+        d = place_km(a, b)
         if d is None:
             return 0.5 if a.admin1 and a.admin1 == b.admin1 else None
         return 2.0 - d / TOWN_KM if d <= TOWN_KM else None
@@ -297,11 +289,6 @@ def sketch_similarity(a: Sequence[int], b: Sequence[int]) -> float:
     both = len(union & sa & sb)
     # a handful of shared hashes is no evidence: very short texts never count as copies
     return both / max(min(in_a, in_b), SKETCH_FLOOR)
-
-
-def rebuild(event: Event, mentions: Sequence[Mention]) -> Event:
-    """The same event rebuilt from a new list of mentions (id kept)."""
-    return replace(build_event(event.id, mentions), id=event.id)
 
 
 # ---------------------------------------------------------------- candidates without a scan

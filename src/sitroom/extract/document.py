@@ -21,6 +21,7 @@ from sitroom.extract.dates import DateHit, find_dates
 from sitroom.extract.lexicon import Lexicon, lexicon_for, may_hold_trigger
 from sitroom.extract.sentence import DISRUPTED, EVENT_TYPE_OF, SentenceReading, read_sentence
 from sitroom.extract.text import Sentence, fold_letters, split_sentences
+from sitroom.geo import place_km
 from sitroom.geocode import Gazetteer, PlaceMatch, default_gazetteer
 from sitroom.records import DatePrecision, Document, Mention, Place, Role, Span
 
@@ -62,17 +63,6 @@ class _Candidate:
     merged: int = 1
 
 
-def _km(a: Place, b: Place) -> float | None:
-    import math
-
-    if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
-        return None
-    p1, p2 = math.radians(a.latitude), math.radians(b.latitude)
-    dp, dl = p2 - p1, math.radians(b.longitude - a.longitude)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371 * math.asin(math.sqrt(min(1.0, h)))
-
-
 def places_compatible(a: Place | None, b: Place | None) -> bool:
     """True when two places can be the place of one attack."""
     if a is None or b is None:
@@ -88,7 +78,7 @@ def places_compatible(a: Place | None, b: Place | None) -> bool:
         return (
             not fine.admin1 or not coarse.admin1 or fine.admin1 == coarse.admin1 or fine.name == coarse.name
         )
-    d = _km(a, b)
+    d = place_km(a, b)
     return d is not None and d <= _SPLIT_KM
 
 
@@ -437,7 +427,7 @@ def _extract(
         if any(c.country_code in doc_countries for c in m.candidates):
             return False
         home = gaz.country(top.country_code) if top.country_code else None
-        distance = _km(top, home) if home is not None else None
+        distance = place_km(top, home) if home is not None else None
         return distance is None or distance > 10
 
     place_matches = [m for m in basic if not homonym(m)]

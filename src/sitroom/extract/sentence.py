@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
-from sitroom.extract.actors import UNIDENTIFIED, ActorDictionary, ActorHit
+from sitroom.extract.actors import UNIDENTIFIED, ActorDictionary
 from sitroom.extract.lexicon import Lexicon, phrase_regex
 from sitroom.extract.text import fold_letters
 
@@ -371,7 +371,3 @@ def read_sentence(
         generic=generic,
         spans=tuple(spans),
     )
-
-
-def actor_spans(hits: list[ActorHit]) -> list[tuple[int, int]]:
-    return [(h.start, h.end) for h in hits]

@@ -196,6 +196,7 @@ def fold_letters(text: str) -> str:
 
 # ---------------------------------------------------------------- fast alternations
 
+
 def trie_alternation(alternatives: Iterable[Sequence[str]]) -> str:
     """One regex alternation of token sequences, written as a prefix tree of the tokens.
 

@@ -26,6 +26,7 @@ from types import TracebackType
 from typing import Any, Self, cast
 
 from sitroom.errors import ConfigError, StoreError
+from sitroom.geo import EARTH_RADIUS_KM, haversine_km
 from sitroom.records import DatePrecision, Document, Event, GeoPrecision, Mention, Place, Role, Span
 from sitroom.store.base import PERIODS, DocumentState, EventFilter, Period, Stats
 from sitroom.store.migrations import LATEST_VERSION, SEARCH_KINDS, pending
@@ -34,16 +35,7 @@ __all__ = ["EARTH_RADIUS_KM", "MEMORY", "SQLiteStore", "haversine_km"]
 
 #: Path of a private in-memory database (gone when the store closes).
 MEMORY = ":memory:"
-EARTH_RADIUS_KM = 6371.0088
 _BATCH = 500  # events per query when loading mentions or streaming
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km between two WGS84 points."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _signed64(value: int) -> int:
