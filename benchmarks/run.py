@@ -26,13 +26,12 @@ import os
 import platform
 import random
 import resource
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,7 +42,7 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 
-SECTIONS = ("load", "stages", "e2e", "pipeline", "indexed", "dedupe")
+SECTIONS = ("load", "stages", "e2e", "pipeline", "dedupe")
 
 
 # ---------------------------------------------------------------- helpers
@@ -253,8 +252,12 @@ def section_e2e(
     data files, the first document of each language), measured on a one-document stream."""
     results: dict[str, Any] = {}
     one = work / "one.jsonl"
-    first = next(iter(corpora.values()))[0].read_text(encoding="utf-8").splitlines()[0]
-    one.write_text(first + "\n", encoding="utf-8")
+    firsts: dict[str, str] = {}  # the first conflict report of each language: every lexicon compiles
+    for line in next(iter(corpora.values()))[0].read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        if "/conflict-" in doc["url"] and doc.get("language"):
+            firsts.setdefault(doc["language"], line)
+    one.write_text("".join(line + "\n" for line in firsts.values()), encoding="utf-8")
     startup = {
         w: run_cli(["--db", str(work / f"one-{w}.db"), "ingest", "-q", *_workers(w), str(one)])
         for w in workers
@@ -286,12 +289,8 @@ def section_e2e(
 # ---------------------------------------------------------------- the real pipeline, timed inside
 
 
-def section_pipeline(work: Path, path: Path, block: int, indexed: bool = False) -> dict[str, Any]:
-    """``Pipeline.ingest`` over ``path`` with each stage timed (wrapping the real functions).
-
-    ``indexed``: a what-if, not what sitroom does: the candidate events come from an in-memory
-    ``CandidateIndex`` of the events this run stored (exact with one writer) instead of the
-    store's window query; the export is compared with the real run's."""
+def section_pipeline(work: Path, path: Path, block: int) -> dict[str, Any]:
+    """``Pipeline.ingest`` over ``path`` with each stage timed (wrapping the real functions)."""
     import sitroom.pipeline as pl
     from sitroom.extract.lexicon import available_languages, lexicon_for
     from sitroom.geocode import default_gazetteer
@@ -307,41 +306,12 @@ def section_pipeline(work: Path, path: Path, block: int, indexed: bool = False) 
     pl.language_stage.resolve = timers["language"].wrap(originals[0])  # type: ignore[assignment]
     pl.extract_document = timers["extract"].wrap(originals[1])  # type: ignore[assignment]
     pl.assign_mentions = timers["assign"].wrap(originals[2])  # type: ignore[assignment]
-    candidates: Callable[..., Any] = methods[0]
-    if indexed:
-        from sitroom.dedupe import CandidateIndex
-
-        index = CandidateIndex()
-
-        def assign_and_file(mentions: Any, found: Any) -> Any:
-            assignment = originals[2](mentions, found)
-            for event in assignment.events:
-                # as the store gives events back: mentions in order of publication
-                ordered = sorted(
-                    event.mentions,
-                    key=lambda m: (published[m.doc_id] is None, published[m.doc_id] or "", m.doc_id),
-                )
-                index.add(replace(event, mentions=tuple(ordered)))
-            return assignment
-
-        pl.assign_mentions = timers["assign"].wrap(assign_and_file)  # type: ignore[assignment]
-        candidates = lambda _self, mentions: index.candidates(mentions)  # noqa: E731
-    pl.Pipeline._candidates = timers["candidates"].wrap(candidates)  # type: ignore[method-assign]
+    pl.Pipeline._candidates = timers["candidates"].wrap(methods[0])  # type: ignore[method-assign]
     pl.Pipeline._link_copies = timers["copies"].wrap(methods[1])  # type: ignore[method-assign]
     blocks: list[dict[str, Any]] = []
-    db = work / f"pipeline-{path.stem}{'-indexed' if indexed else ''}.db"
+    db = work / f"pipeline-{path.stem}.db"
     store = open_store(db)
     store.open()
-    published: dict[str, str | None] = {}
-    if indexed:
-        _sketches_in_memory(store)
-        save_document = store.save_document
-
-        def save_and_note(doc: Any) -> None:
-            save_document(doc)
-            published[doc.id] = doc.published.isoformat() if doc.published else None
-
-        store.save_document = save_and_note  # type: ignore[method-assign]
     try:
         pipeline = pl.Pipeline(store)
         events = 0
@@ -385,28 +355,6 @@ def section_pipeline(work: Path, path: Path, block: int, indexed: bool = False) 
         | {"store_and_rest": rate(n, total.wall - inside)},
         "blocks": blocks,
     }
-
-
-def _sketches_in_memory(store: Any) -> None:
-    """What-if: ``sketches_sharing`` answered from memory (the sketches are still stored)."""
-    sketches: dict[str, list[int]] = {}
-    keys_of: dict[str, list[int]] = {}
-    by_hash: dict[int, set[str]] = {}
-    save = store.save_sketch
-
-    def save_sketch(doc_id: str, sketch: list[int], index_keys: list[int]) -> None:
-        save(doc_id, sketch, index_keys)
-        for k in keys_of.pop(doc_id, []):
-            by_hash[k].discard(doc_id)
-        sketches[doc_id], keys_of[doc_id] = list(sketch), list(index_keys)
-        for k in index_keys:
-            by_hash.setdefault(k, set()).add(doc_id)
-
-    def sketches_sharing(index_keys: list[int]) -> list[tuple[str, list[int]]]:
-        ids = set().union(*(by_hash.get(k, set()) for k in index_keys))
-        return [(doc_id, sketches[doc_id]) for doc_id in sorted(ids)]
-
-    store.save_sketch, store.sketches_sharing = save_sketch, sketches_sharing
 
 
 # ---------------------------------------------------------------- dedupe scaling
@@ -689,7 +637,11 @@ def markdown(report: dict[str, Any]) -> str:
                 )
         same = {k: v for k, v in report["e2e"].items() if not isinstance(v, dict)}
         startup = ", ".join(f"{v:.1f} s with {k} worker(s)" for k, v in report["e2e"]["startup_s"].items())
-        lines += ["", f"Start-up (a one-document stream): {startup}. Exports identical: {same}", ""]
+        lines += [
+            "",
+            f"Start-up (a stream of one report in each language): {startup}. Exports identical: {same}",
+            "",
+        ]
     if "pipeline" in report:
         for name, r in report["pipeline"].items():
             s = r["seconds"]
@@ -710,16 +662,6 @@ def markdown(report: dict[str, Any]) -> str:
                         f"{b['candidates_ms_per_lookup']:.1f} |"
                     )
                 lines.append("")
-    for name, r in report.get("indexed", {}).items():
-        s = r["seconds"]
-        parts = ", ".join(f"{k} {v:.1f} s" for k, v in s.items() if k != "total")
-        lines += [
-            f"What-if, candidates from `CandidateIndex` and copy look-ups from memory instead of the "
-            f"store ({name}, {r['docs']} docs, "
-            f"{r['docs_per_s']:.0f} docs/s): {parts}. Same events and copy links as the real pipeline: "
-            f"{r['same_export_as_pipeline']}.",
-            "",
-        ]
     if "dedupe" in report:
         lines += [
             f"Dedupe, synthetic mentions ({report['dedupe']['per_day']} a day):",
@@ -787,25 +729,6 @@ def main(argv: list[str] | None = None) -> int:
             report["pipeline"] = {
                 name: section_pipeline(work, path, args.block) for name, (path, _c) in corpora.items()
             }
-        if "indexed" in sections and "pipeline" in sections:
-            print("indexed (what-if) ...", file=sys.stderr, flush=True)
-            report["indexed"] = {}
-            for name, (path, _c) in corpora.items():
-                run = section_pipeline(work, path, args.block, indexed=True)
-                exports = []
-                for suffix in ("", "-indexed"):
-                    out = work / f"export-{path.stem}{suffix}.jsonl"
-                    db = work / f"pipeline-{path.stem}{suffix}.db"
-                    run_cli(["--db", str(db), "export", "--format", "jsonl", "-o", str(out)])
-                    exports.append(out.read_bytes())
-                copies = [
-                    sqlite3.connect(work / f"pipeline-{path.stem}{suffix}.db")
-                    .execute("SELECT doc_id, copy_of, similarity FROM near_copies ORDER BY 1, 2")
-                    .fetchall()
-                    for suffix in ("", "-indexed")
-                ]
-                run["same_export_as_pipeline"] = exports[0] == exports[1] and copies[0] == copies[1]
-                report["indexed"][name] = run
         if "dedupe" in sections:
             print("dedupe ...", file=sys.stderr, flush=True)
             sizes = [int(s) for s in args.dedupe_sizes.split(",")]

@@ -16,7 +16,7 @@ import math
 import re
 import zlib
 from bisect import bisect_left, bisect_right, insort
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -27,6 +27,8 @@ from sitroom.geo import place_km
 from sitroom.records import DatePrecision, Event, Mention, Place
 
 __all__ = [
+    "MIN_SCORE",
+    "REACH",
     "Assignment",
     "CandidateIndex",
     "assign_mentions",
@@ -216,8 +218,17 @@ def _single_event(event_id: str, m: Mention) -> Event:
     )
 
 
-def assign_mentions(mentions: Sequence[Mention], candidates: Sequence[Event]) -> Assignment:
-    """Attach each of one document's mentions to the best compatible event, or open one."""
+def assign_mentions(
+    mentions: Sequence[Mention],
+    candidates: Sequence[Event],
+    *,
+    taken: Callable[[str], bool] | None = None,
+) -> Assignment:
+    """Attach each of one document's mentions to the best compatible event, or open one.
+
+    A new event's id is derived from its first mention; ``taken`` tells whether an id is in
+    use beyond ``candidates`` (the store), so that a new event never overwrites another.
+    """
     pool: dict[str, Event] = {e.id: e for e in candidates}
     doc_ids = {m.doc_id for m in mentions}
     # an event that already holds a mention of this document is not a candidate (nor is one
@@ -237,7 +248,7 @@ def assign_mentions(mentions: Sequence[Mention], candidates: Sequence[Event]) ->
                 best_id, best = eid, s
         if best_id is None:
             best_id = _event_id(m)
-            while best_id in pool:
+            while best_id in pool or (taken is not None and taken(best_id)):
                 best_id = best_id + "x"
             members[best_id] = []
             created.append(best_id)
@@ -294,7 +305,7 @@ def sketch_similarity(a: Sequence[int], b: Sequence[int]) -> float:
 # ---------------------------------------------------------------- candidates without a scan
 
 #: days an event's date window reaches on either side of its date, by precision (at most)
-_REACH = {"day": 1, "week": 7, "month": 34, "year": 366}
+REACH: dict[str, int] = {"day": 1, "week": 7, "month": 34, "year": 366}
 _CELL = 0.25  # degrees: the grid that files town and site events
 _NEAR_KM = TOWN_KM + 5.0  # probe a little further than two towns can be apart and still merge
 _KM_PER_DEGREE = 111.19
@@ -480,7 +491,7 @@ class CandidateIndex:
                         elif same_day:
                             start, stop = max(lo, day), min(hi, day)
                         else:  # the event's date window must reach the mention's
-                            reach = _REACH[precision]
+                            reach = REACH[precision]
                             start, stop = max(lo, a0 - reach), min(hi, a1 + reach)
                         i = bisect_left(entries, (start, ""))
                         j = bisect_right(entries, (stop, "\U0010ffff"), i)

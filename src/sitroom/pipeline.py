@@ -15,30 +15,35 @@ from __future__ import annotations
 import logging
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
-from typing import Literal
+from datetime import date, timedelta
+from typing import Literal, cast
 
 from sitroom import errors as errors_module
 from sitroom import language as language_stage
 from sitroom.dedupe import (
     COPY_SIMILARITY,
+    MIN_SCORE,
+    REACH,
     SKETCH_FLOOR,
     assign_mentions,
     build_event,
+    date_window,
+    mention_score,
     sketch_similarity,
     text_sketch,
 )
 from sitroom.errors import ConfigError, SitroomError
-from sitroom.extract import extract_document
+from sitroom.extract import extract_document, warm_up
 from sitroom.geocode import Gazetteer
 from sitroom.ingest import ReadFailure, ReadResult
-from sitroom.records import Document, Event, Mention
+from sitroom.records import DatePrecision, Document, Event, Mention, Place
 from sitroom.store import Store
+from sitroom.store.base import CandidateQuery
 
-__all__ = ["DocumentOutcome", "IngestSummary", "Pipeline", "read_document"]
+__all__ = ["DocumentOutcome", "IngestSummary", "Pipeline", "candidate_query", "read_document"]
 
 Status = Literal["new", "duplicate", "changed", "failed"]
 _SEARCH_DAYS = 40
@@ -107,6 +112,36 @@ def read_document(doc: Document, gazetteer: Gazetteer | None = None) -> Reading:
     return lang, extract_document(doc, language=lang, gazetteer=gazetteer)
 
 
+def candidate_query(mentions: Sequence[Mention], search_days: int = _SEARCH_DAYS) -> CandidateQuery:
+    """What to ask the store for the events that one document's ``mentions`` may join.
+
+    The search window runs from ``search_days`` before the earliest mention date to as many
+    days after the latest (undated events too when a mention is undated). Within it, an event
+    of each date precision is asked for only on the days where its date window can meet a
+    mention's (:data:`~sitroom.dedupe.REACH`), and only in the mentions' countries (an event
+    with no place or no country code always comes): nothing that
+    :func:`~sitroom.dedupe.mention_score` could accept is left out.
+    """
+    dated = [m for m in mentions if m.event_date is not None]
+    undated = len(dated) < len(mentions)
+    ranges: list[tuple[DatePrecision, date, date]] = []
+    if dated:
+        lo = min(cast(date, m.event_date) for m in dated) - timedelta(days=search_days)
+        hi = max(cast(date, m.event_date) for m in dated) + timedelta(days=search_days)
+        windows = [date_window(cast(date, m.event_date), m.date_precision) for m in dated]
+        for precision, reach in REACH.items():
+            if undated:  # an undated mention may join any event of the window
+                start, end = lo, hi
+            else:
+                start = max(lo, min(a0 for a0, _ in windows) - timedelta(days=reach))
+                end = min(hi, max(a1 for _, a1 in windows) + timedelta(days=reach))
+            ranges.append((cast(DatePrecision, precision), start, end))
+    codes: tuple[str, ...] | None = None
+    if all(m.place is not None and m.place.country_code for m in mentions):
+        codes = tuple(sorted({cast(str, cast(Place, m.place).country_code) for m in mentions}))
+    return CandidateQuery(tuple(ranges), undated, codes)
+
+
 def _extractable(text: str) -> str:
     """The start of an over-long text that extraction reads: cut at a line break or a space."""
     head = text[:MAX_EXTRACT_CHARS]
@@ -135,15 +170,22 @@ class Pipeline:
         lang, mentions = (reader or self.read)(doc)
         stored = replace(doc, language=lang)
         with self.store.transaction():
+            # read again under the write lock: another process may have stored it meanwhile
+            state = self.store.document_state(doc)
+            if state == "same":
+                return DocumentOutcome(doc.id, "duplicate", doc.language)
             affected: list[str] = []
             if state == "changed":
                 affected = self.store.event_ids_for_document(doc.id)
                 self.store.replace_mentions(doc.id, [])
                 self._rebuild(affected)
             self.store.save_document(stored)
-            self._link_copies(stored)
+            if mentions:  # wire copies matter for the reports of events only
+                self._link_copies(stored)
+            elif state == "changed":
+                self.store.save_sketch(doc.id, [], [])  # forget the old text's sketch
             candidates = self._candidates(mentions)
-            assignment = assign_mentions(mentions, candidates)
+            assignment = assign_mentions(mentions, candidates, taken=self._taken)
             for event in assignment.events:
                 self.store.save_event(event)
             self.store.replace_mentions(doc.id, list(assignment.links))
@@ -166,15 +208,23 @@ class Pipeline:
         *,
         on_outcome: Callable[[DocumentOutcome], None] | None = None,
         workers: int = 1,
+        executor: Executor | None = None,
     ) -> IngestSummary:
         """Every document of ``results`` in order; ``workers`` > 1 reads them in that many
-        processes (see the module docstring): the outcomes and the database are the same."""
+        processes (see the module docstring): the outcomes and the database are the same.
+
+        ``executor`` (any :class:`concurrent.futures.Executor`, such as a Dask client's
+        ``get_executor()``) reads them there instead, ``workers`` chunks at a time per worker;
+        the caller owns it. Its workers read with the default gazetteer.
+        """
         if workers < 1:
             raise ConfigError(f"workers must be at least 1, not {workers}")
         summary = IngestSummary()
         items: Iterable[tuple[ReadResult, Callable[[Document], Reading] | None]]
         pool: ProcessPoolExecutor | None = None
-        if workers == 1:
+        if executor is not None:
+            items = _read_ahead(executor, results, workers)
+        elif workers == 1:
             items = ((item, None) for item in results)
         else:
             pool = _worker_pool(workers, self._gazetteer)
@@ -201,7 +251,7 @@ class Pipeline:
         sketch, keys = text_sketch(doc.text)
         best: tuple[float, str] | None = None
         mine = set(sketch)
-        for other, other_sketch in self.store.sketches_sharing(keys):
+        for other, other_sketch in self.store.copy_candidates(keys):
             if other == doc.id:
                 continue
             if len(mine.intersection(other_sketch)) < COPY_SIMILARITY * SKETCH_FLOOR:
@@ -214,17 +264,16 @@ class Pipeline:
         self.store.save_sketch(doc.id, sketch, keys)
 
     def _candidates(self, mentions: list[Mention]) -> list[Event]:
-        dates = [m.event_date for m in mentions if m.event_date is not None]
-        found: dict[str, Event] = {}
-        if dates:
-            for e in self.store.events_in_window(
-                min(dates) - timedelta(days=_SEARCH_DAYS), max(dates) + timedelta(days=_SEARCH_DAYS)
-            ):
-                found[e.id] = e
-        if any(m.event_date is None for m in mentions):
-            for e in self.store.undated_events():
-                found[e.id] = e
-        return list(found.values())
+        """The stored events that one of ``mentions`` may join (see :func:`candidate_query`),
+        with their mentions; an event that no mention scores above the bar is never read whole."""
+        if not mentions:
+            return []
+        heads = self.store.candidate_events(candidate_query(mentions))
+        keep = [e.id for e in heads if any(mention_score(m, e) > MIN_SCORE for m in mentions)]
+        return self.store.events_by_id(keep)
+
+    def _taken(self, event_id: str) -> bool:
+        return bool(self.store.existing_event_ids([event_id]))
 
     def _rebuild(self, event_ids: list[str]) -> None:
         for eid in event_ids:
@@ -266,6 +315,8 @@ def _read_chunk(docs: list[Document]) -> list[_Result]:
 
 def _worker_pool(workers: int, gazetteer: Gazetteer | None) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods:
+        warm_up()  # load the data once, here: the forked workers share it instead of each loading it
     # fork: the workers share the parent's memory (and anything it loaded) copy-on-write
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     return ProcessPoolExecutor(
@@ -287,7 +338,7 @@ def _reader(result: _Result) -> Callable[[Document], Reading]:
 
 
 def _read_ahead(
-    pool: ProcessPoolExecutor, results: Iterable[ReadResult], workers: int
+    pool: Executor, results: Iterable[ReadResult], workers: int
 ) -> Iterator[tuple[ReadResult, Callable[[Document], Reading] | None]]:
     """The items of ``results`` in order, each document with the reading a worker made of it."""
     pending: deque[tuple[list[ReadResult], Future[list[_Result]] | None]] = deque()
@@ -314,6 +365,6 @@ def _read_ahead(
     yield from drain(0)
 
 
-def _submit(pool: ProcessPoolExecutor, chunk: list[ReadResult]) -> Future[list[_Result]] | None:
+def _submit(pool: Executor, chunk: list[ReadResult]) -> Future[list[_Result]] | None:
     docs = [item for item in chunk if isinstance(item, Document)]
     return pool.submit(_read_chunk, docs) if docs else None

@@ -11,7 +11,24 @@ from datetime import date, datetime
 from sitroom.extract.document import extract_document
 from sitroom.records import Document, Mention
 
-__all__ = ["extract", "extract_document"]
+__all__ = ["extract", "extract_document", "warm_up"]
+
+
+def warm_up() -> None:
+    """Load every data file the extractor reads (the gazetteer, each language's lexicon and
+    actor names) now rather than on first use: before forking worker processes, which then
+    share them, or before timing anything."""
+    from sitroom import language
+    from sitroom.extract.lexicon import available_languages, lexicon_for, may_hold_trigger
+    from sitroom.geocode import default_gazetteer
+
+    default_gazetteer()
+    language.resolve(None, "warm up")
+    may_hold_trigger("")
+    for lang in available_languages():
+        if lexicon_for(lang) is not None:
+            # a trigger word alone runs every lookup that a lexicon compiles on first use
+            extract_document(Document(text="drone attack", published=datetime(2024, 1, 2)), language=lang)
 
 
 def extract(

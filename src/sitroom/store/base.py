@@ -16,12 +16,14 @@ from types import TracebackType
 from typing import Literal, Protocol, Self, runtime_checkable
 
 from sitroom.errors import ConfigError
-from sitroom.records import Document, Event, Mention
+from sitroom.records import DatePrecision, Document, Event, Mention
 
 __all__ = [
+    "COPY_CANDIDATES_PER_KEY",
     "DEFAULT_NEAR_KM",
     "ORDERS",
     "PERIODS",
+    "CandidateQuery",
     "DocumentState",
     "EventFilter",
     "Order",
@@ -39,6 +41,11 @@ PERIODS: tuple[Period, ...] = ("week", "day", "month")
 
 #: Radius used when a filter gives ``near`` without ``km``.
 DEFAULT_NEAR_KM = 25.0
+
+#: :meth:`Store.copy_candidates` brings at most this many documents per shared index hash (the
+#: most recently stored ones): a hash that many documents share is boilerplate, and a wire
+#: story copied by more outlets than this links to one of its latest copies.
+COPY_CANDIDATES_PER_KEY = 32
 
 
 def _check_lat_lon(lat: float, lon: float, what: str) -> None:
@@ -109,6 +116,21 @@ class EventFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class CandidateQuery:
+    """The events one document's mentions may join, as the pipeline asks a store for them.
+
+    An event matches when its date is in the range given for its date precision in
+    ``ranges`` (inclusive; a precision absent from ``ranges`` never matches a dated event) or,
+    with ``undated``, when it has no date; and, when ``country_codes`` is not ``None``, its
+    place has one of those ISO codes, has no code, or it has no place at all.
+    """
+
+    ranges: tuple[tuple[DatePrecision, date, date], ...] = ()
+    undated: bool = False
+    country_codes: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     """Event counts, each list of ``(key, count)`` pairs.
 
@@ -164,7 +186,11 @@ class Store(Protocol):
 
     def save_sketch(self, doc_id: str, sketch: Sequence[int], index_keys: Sequence[int]) -> None: ...
 
-    def sketches_sharing(self, index_keys: Sequence[int]) -> list[tuple[str, list[int]]]: ...
+    def copy_candidates(self, index_keys: Sequence[int]) -> list[tuple[str, list[int]]]:
+        """Stored documents that share one of ``index_keys`` (at most
+        :data:`COPY_CANDIDATES_PER_KEY` per key, the most recently stored), with their sketches,
+        ordered by document id."""
+        ...
 
     def link_copy(self, doc_id: str, copy_of: str, similarity: float) -> None: ...
 
@@ -173,6 +199,20 @@ class Store(Protocol):
     def event_ids_for_document(self, doc_id: str) -> list[str]: ...
 
     def events_in_window(self, start: date, end: date) -> list[Event]: ...
+
+    def candidate_events(self, query: CandidateQuery) -> list[Event]:
+        """Events matching ``query`` *without their mentions* (``mentions == ()``): dated ones
+        by (date, id), then undated ones by id."""
+        ...
+
+    def events_by_id(self, event_ids: Sequence[str]) -> list[Event]:
+        """The events with these ids, with their mentions, in the order given (unknown ids are
+        left out)."""
+        ...
+
+    def existing_event_ids(self, event_ids: Sequence[str]) -> set[str]:
+        """Which of ``event_ids`` are stored."""
+        ...
 
     def undated_events(self) -> list[Event]: ...
 

@@ -303,10 +303,29 @@ CREATE INDEX alerts_due ON alerts(status, next_attempt_at);
 CREATE INDEX alerts_event ON alerts(event_id);
 """
 
+# Version 4: look-ups that stay fast as the database grows. ``events_precision_date`` serves the
+# pipeline's candidate query (one date range per date precision); ``sketch_keys`` replaces
+# ``sketch_index``, keyed by the document's integer ``pk`` so that the most recently stored
+# documents sharing a hash are read first and only so many of them (boilerplate shares hashes
+# with thousands of documents).
+_V4 = """
+CREATE INDEX events_precision_date ON events(date_precision, event_date, id);
+CREATE TABLE sketch_keys (
+    hash INTEGER NOT NULL,
+    doc_pk INTEGER NOT NULL REFERENCES documents(pk) ON DELETE CASCADE,
+    PRIMARY KEY (hash, doc_pk)
+) WITHOUT ROWID;
+CREATE INDEX sketch_keys_doc ON sketch_keys(doc_pk);
+INSERT INTO sketch_keys(hash, doc_pk)
+    SELECT i.hash, d.pk FROM sketch_index i JOIN documents d ON d.id = i.doc_id;
+DROP TABLE sketch_index;
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _V1),
     Migration(2, "wire-copy sketches", _V2),
     Migration(3, "feeds and alerts", _V3),
+    Migration(4, "indexed candidate and copy look-ups", _V4),
 )
 
 LATEST_VERSION: int = MIGRATIONS[-1].version

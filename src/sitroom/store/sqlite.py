@@ -28,7 +28,15 @@ from typing import Any, Self, cast
 from sitroom.errors import ConfigError, StoreError
 from sitroom.geo import EARTH_RADIUS_KM, haversine_km
 from sitroom.records import DatePrecision, Document, Event, GeoPrecision, Mention, Place, Role, Span
-from sitroom.store.base import PERIODS, DocumentState, EventFilter, Period, Stats
+from sitroom.store.base import (
+    COPY_CANDIDATES_PER_KEY,
+    PERIODS,
+    CandidateQuery,
+    DocumentState,
+    EventFilter,
+    Period,
+    Stats,
+)
 from sitroom.store.migrations import LATEST_VERSION, SEARCH_KINDS, pending
 
 __all__ = ["EARTH_RADIUS_KM", "MEMORY", "SQLiteStore", "haversine_km"]
@@ -877,27 +885,37 @@ class SQLiteStore:
     def save_sketch(self, doc_id: str, sketch: Sequence[int], index_keys: Sequence[int]) -> None:
         """Store a document's text sketch and index its smallest hashes (see dedupe.text_sketch)."""
         with self._guard(f"saving the sketch of document {doc_id!r}") as conn:
+            row = conn.execute("SELECT pk FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if row is None:
+                raise StoreError(
+                    f"document {doc_id!r} is not saved: call save_document first", source=self.path
+                )
             conn.execute(
                 "INSERT OR REPLACE INTO document_sketches(doc_id, sketch) VALUES (?, ?)",
                 (doc_id, json.dumps(list(sketch))),
             )
-            conn.execute("DELETE FROM sketch_index WHERE doc_id = ?", (doc_id,))
+            conn.execute("DELETE FROM sketch_keys WHERE doc_pk = ?", (row[0],))
             conn.executemany(
-                "INSERT OR IGNORE INTO sketch_index(hash, doc_id) VALUES (?, ?)",
-                [(_signed64(k), doc_id) for k in index_keys],
+                "INSERT OR IGNORE INTO sketch_keys(hash, doc_pk) VALUES (?, ?)",
+                [(_signed64(k), row[0]) for k in index_keys],
             )
 
-    def sketches_sharing(self, index_keys: Sequence[int]) -> list[tuple[str, list[int]]]:
-        """Documents whose indexed hashes share one of ``index_keys``, with their sketches."""
+    def copy_candidates(self, index_keys: Sequence[int]) -> list[tuple[str, list[int]]]:
+        """Stored documents sharing one of ``index_keys`` (at most :data:`COPY_CANDIDATES_PER_KEY`
+        per key, the most recently stored), with their sketches, by document id."""
         if not index_keys:
             return []
-        marks = ",".join("?" * len(index_keys))
+        keys = sorted({_signed64(k) for k in index_keys})
+        per_key = " UNION ".join(
+            "SELECT * FROM (SELECT doc_pk FROM sketch_keys WHERE hash = ?"
+            f" ORDER BY doc_pk DESC LIMIT {COPY_CANDIDATES_PER_KEY})"
+            for _ in keys
+        )
         with self._guard("looking up similar documents") as conn:
             rows = conn.execute(
-                "SELECT DISTINCT s.doc_id, s.sketch FROM sketch_index i "
-                "JOIN document_sketches s ON s.doc_id = i.doc_id "
-                f"WHERE i.hash IN ({marks}) ORDER BY s.doc_id",
-                [_signed64(k) for k in index_keys],
+                f"SELECT d.id, s.sketch FROM ({per_key}) k JOIN documents d ON d.pk = k.doc_pk "
+                "JOIN document_sketches s ON s.doc_id = d.id ORDER BY d.id",
+                keys,
             )
             return [(str(r[0]), [int(x) for x in json.loads(r[1])]) for r in rows]
 
@@ -933,6 +951,62 @@ class SQLiteStore:
                 "WHERE e.event_date BETWEEN ? AND ? ORDER BY e.event_date, e.id",
                 (start.isoformat(), end.isoformat()),
             )
+
+    def candidate_events(self, query: CandidateQuery) -> list[Event]:
+        """Events matching ``query``, without their mentions: dated by (date, id), then undated."""
+        country = ""
+        country_params: list[object] = []
+        if query.country_codes is not None:
+            marks = ", ".join("?" * len(query.country_codes))
+            country = f" AND (e.place_id IS NULL OR p.country_code IS NULL OR p.country_code IN ({marks}))"
+            country_params = list(query.country_codes)
+        found: list[Event] = []
+        with self._read("reading candidate events") as conn:
+            if query.ranges:
+                terms = " OR ".join(
+                    "(e.date_precision = ? AND e.event_date BETWEEN ? AND ?)" for _ in query.ranges
+                )
+                params: list[object] = [
+                    v for p, lo, hi in query.ranges for v in (p, lo.isoformat(), hi.isoformat())
+                ]
+                rows = conn.execute(
+                    f"{_EVENT_SELECT}{_EVENT_FROM} WHERE ({terms}){country} ORDER BY e.event_date, e.id",
+                    [*params, *country_params],
+                )
+                found += [_event_from_row(r, ()) for r in rows]
+            if query.undated:
+                rows = conn.execute(
+                    f"{_EVENT_SELECT}{_EVENT_FROM} WHERE e.event_date IS NULL{country} ORDER BY e.id",
+                    country_params,
+                )
+                found += [_event_from_row(r, ()) for r in rows]
+        return found
+
+    def events_by_id(self, event_ids: Sequence[str]) -> list[Event]:
+        """The events with these ids, with their mentions, in the order given."""
+        if not event_ids:
+            return []
+        by_id: dict[str, Event] = {}
+        with self._read("reading events") as conn:
+            ids = list(dict.fromkeys(event_ids))
+            for i in range(0, len(ids), _BATCH):
+                chunk = ids[i : i + _BATCH]
+                marks = ", ".join("?" * len(chunk))
+                for event in self._select_events(conn, f"WHERE e.id IN ({marks})", chunk):
+                    by_id[event.id] = event
+        return [by_id[i] for i in event_ids if i in by_id]
+
+    def existing_event_ids(self, event_ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        ids = list(dict.fromkeys(event_ids))
+        with self._guard("looking up event ids") as conn:
+            for i in range(0, len(ids), _BATCH):
+                chunk = ids[i : i + _BATCH]
+                marks = ", ".join("?" * len(chunk))
+                found.update(
+                    str(r[0]) for r in conn.execute(f"SELECT id FROM events WHERE id IN ({marks})", chunk)
+                )
+        return found
 
     def undated_events(self) -> list[Event]:
         with self._read("reading undated events") as conn:
