@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -18,6 +20,10 @@ from rich.text import Text
 from sitroom.errors import SitroomError
 from sitroom.records import Event
 from sitroom.store import Store
+
+if TYPE_CHECKING:
+    from sitroom.ingest import ReadResult
+    from sitroom.pipeline import DocumentOutcome, IngestSummary
 
 __all__ = ["app", "main"]
 
@@ -67,7 +73,7 @@ def _open_store() -> Store:
 
 
 def _fail(exc: SitroomError) -> typer.Exit:
-    err.print(f"[bold red]error[/] ({exc.code}): {exc}")
+    err.print(f"[bold red]error[/] ({exc.code}): {escape(str(exc))}")
     return typer.Exit(code=2)
 
 
@@ -94,46 +100,128 @@ def ingest(
     ] = 1,
 ) -> None:
     """Read reports, extract attack events, merge them with what the database holds."""
-    from sitroom.ingest import read_paths
-    from sitroom.pipeline import DocumentOutcome, Pipeline
+    from sitroom.pipeline import Pipeline
 
     try:
         store = _open_store()
     except SitroomError as exc:
         raise _fail(exc) from exc
     try:
-        pipeline = Pipeline(store)
-        results = read_paths(paths, stdin=sys.stdin)
-        show = not quiet and err.is_terminal
-        total = _count_documents(paths) if show else None
-        with Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            disable=not show,
-        ) as progress:
-            task = progress.add_task("documents", total=total)
-
-            def tick(outcome: DocumentOutcome) -> None:
-                progress.advance(task)
-                if outcome.status == "failed" and show:
-                    progress.console.print(f"[yellow]skipped[/] {outcome.doc_id}: {outcome.reason}")
-
-            summary = pipeline.ingest(results, on_outcome=tick, workers=workers)
+        summary = _ingest_with_progress(
+            paths,
+            quiet,
+            lambda results, tick: Pipeline(store).ingest(results, on_outcome=tick, workers=workers),
+        )
     except SitroomError as exc:
         raise _fail(exc) from exc
     finally:
         store.close()
-    if not show:
+    _print_summary(summary, quiet)
+
+
+def _ingest_with_progress(
+    paths: list[str],
+    quiet: bool,
+    run: Callable[[Iterable[ReadResult], Callable[[DocumentOutcome], None]], IngestSummary],
+) -> IngestSummary:
+    """``run(results, tick)`` over the documents of ``paths``, with a progress bar on a terminal."""
+    from sitroom.ingest import read_paths
+
+    results = read_paths(paths, stdin=sys.stdin)
+    show = not quiet and err.is_terminal
+    total = _count_documents(paths) if show else None
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not show,
+    ) as progress:
+        task = progress.add_task("documents", total=total)
+
+        def tick(outcome: DocumentOutcome) -> None:
+            progress.advance(task)
+            if outcome.status == "failed" and show:
+                progress.console.print(
+                    f"[yellow]skipped[/] {escape(outcome.doc_id)}: {escape(outcome.reason or '')}"
+                )
+
+        return run(results, tick)
+
+
+def _print_summary(summary: IngestSummary, quiet: bool) -> None:
+    if quiet or not err.is_terminal:  # else the progress bar showed each failure as it came
         for failure in summary.failures:
-            err.print(f"skipped {failure.source}: {failure.reason}")
+            err.print(f"skipped {escape(failure.source)}: {escape(failure.reason)}")
     out.print(
         f"documents read {summary.read}: new {summary.new}, duplicate {summary.duplicate}, "
         f"changed {summary.changed}, failed {summary.failed}; mentions {summary.mentions}; "
         f"events created {summary.events_created}, updated {summary.events_updated}"
     )
+
+
+@app.command()
+def backfill(
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Files or folders to read, as for `sitroom ingest`; '-' reads standard input."),
+    ],
+    scheduler: Annotated[
+        str,
+        typer.Option(
+            "--scheduler",
+            "-s",
+            envvar="DASK_SCHEDULER_ADDRESS",
+            show_envvar=True,
+            help=(
+                "The Dask scheduler: tcp://HOST:PORT of a running `dask scheduler` (port 8786 by "
+                "default) whose workers have this sitroom version installed; or local:N to start N "
+                "worker processes on this machine ('local': one per CPU)."
+            ),
+        ),
+    ],
+    timeout: Annotated[
+        float,
+        typer.Option(
+            "--timeout",
+            min=0.1,
+            help="Seconds to wait for the scheduler to answer, and then for a worker to join it.",
+        ),
+    ] = 10.0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, only the summary.")] = False,
+) -> None:
+    """Ingest a backlog with the reading of documents spread over a Dask cluster.
+
+    The cluster's workers detect each document's language and extract its events (with
+    geocoding). This process reads PATHS and sends the documents to them, then checks for
+    duplicates, deduplicates and writes the database itself, in input order: the database is
+    the same as `sitroom ingest` would make, any --db works, and a run that stops can be
+    repeated (stored documents are skipped). See docs/backfill.md.
+    """
+
+    from sitroom.backfill import backfill as run_backfill
+    from sitroom.backfill import connect
+
+    try:
+        with connect(scheduler, timeout=timeout) as cluster:
+            if not quiet:
+                err.print(
+                    f"Dask scheduler {escape(cluster.address)}: {cluster.workers} workers, "
+                    f"{cluster.threads} threads"
+                )
+            store = _open_store()
+            try:
+                summary = _ingest_with_progress(
+                    paths,
+                    quiet,
+                    lambda results, tick: run_backfill(results, store, scheduler=cluster, on_outcome=tick),
+                )
+            finally:
+                store.close()
+    except SitroomError as exc:
+        raise _fail(exc) from exc
+    _print_summary(summary, quiet)
 
 
 def _count_documents(paths: list[str]) -> int | None:

@@ -223,12 +223,12 @@ class Pipeline:
         items: Iterable[tuple[ReadResult, Callable[[Document], Reading] | None]]
         pool: ProcessPoolExecutor | None = None
         if executor is not None:
-            items = _read_ahead(executor, results, workers)
+            items = _read_ahead(executor, results, workers, self._stored)
         elif workers == 1:
             items = ((item, None) for item in results)
         else:
             pool = _worker_pool(workers, self._gazetteer)
-            items = _read_ahead(pool, results, workers)
+            items = _read_ahead(pool, results, workers, self._stored)
         try:
             for item, reader in items:
                 if isinstance(item, ReadFailure):
@@ -271,6 +271,10 @@ class Pipeline:
         heads = self.store.candidate_events(candidate_query(mentions))
         keep = [e.id for e in heads if any(mention_score(m, e) > MIN_SCORE for m in mentions)]
         return self.store.events_by_id(keep)
+
+    def _stored(self, doc: Document) -> bool:
+        """Is ``doc`` stored already with the same text (nothing to read)?"""
+        return self.store.document_state(doc) == "same"
 
     def _taken(self, event_id: str) -> bool:
         return bool(self.store.existing_event_ids([event_id]))
@@ -338,33 +342,37 @@ def _reader(result: _Result) -> Callable[[Document], Reading]:
 
 
 def _read_ahead(
-    pool: Executor, results: Iterable[ReadResult], workers: int
+    pool: Executor,
+    results: Iterable[ReadResult],
+    workers: int,
+    stored: Callable[[Document], bool] = lambda _doc: False,
 ) -> Iterator[tuple[ReadResult, Callable[[Document], Reading] | None]]:
-    """The items of ``results`` in order, each document with the reading a worker made of it."""
-    pending: deque[tuple[list[ReadResult], Future[list[_Result]] | None]] = deque()
+    """The items of ``results`` in order, each document with the reading a worker made of it.
+
+    A document that ``stored`` says is already stored unchanged is not sent to a worker: it
+    comes with no reading (the pipeline skips it, or reads it itself if it changed meanwhile).
+    """
+    pending: deque[tuple[list[tuple[ReadResult, bool]], Future[list[_Result]] | None]] = deque()
 
     def drain(limit: int) -> Iterator[tuple[ReadResult, Callable[[Document], Reading] | None]]:
         while len(pending) > limit:
             chunk, future = pending.popleft()
             readings = iter(future.result() if future is not None else [])
-            for item in chunk:
-                if isinstance(item, ReadFailure):
-                    yield item, None
-                else:
-                    yield item, _reader(next(readings))
+            for item, sent in chunk:
+                yield item, (_reader(next(readings)) if sent else None)
+
+    def submit(chunk: list[ReadResult]) -> None:
+        marked = [(item, isinstance(item, Document) and not stored(item)) for item in chunk]
+        docs = [item for item, sent in marked if sent and isinstance(item, Document)]
+        pending.append((marked, pool.submit(_read_chunk, docs) if docs else None))
 
     chunk: list[ReadResult] = []
     for item in results:
         chunk.append(item)
         if len(chunk) == _CHUNK:
-            pending.append((chunk, _submit(pool, chunk)))
+            submit(chunk)
             chunk = []
             yield from drain(workers * _AHEAD)
     if chunk:
-        pending.append((chunk, _submit(pool, chunk)))
+        submit(chunk)
     yield from drain(0)
-
-
-def _submit(pool: Executor, chunk: list[ReadResult]) -> Future[list[_Result]] | None:
-    docs = [item for item in chunk if isinstance(item, Document)]
-    return pool.submit(_read_chunk, docs) if docs else None
