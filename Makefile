@@ -15,7 +15,7 @@ SERVE ?= yes
 $(BIN)/sitroom: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,dask]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,dask,postgres]'
 	touch $(BIN)/sitroom
 
 # The dashboard's front-end packages (leaflet, markercluster, world-atlas, topojson-client, swagger-ui)

@@ -4,7 +4,8 @@
 
 * a file path, or ``sqlite:///relative/path`` / ``sqlite:////absolute/path`` (SQLAlchemy's
   convention), or ``:memory:`` → :class:`SQLiteStore`;
-* ``postgresql://…`` → not available yet (:class:`~sitroom.errors.StoreError`).
+* ``postgresql://…``, ``postgres://…`` or ``postgresql+psycopg://…`` →
+  :class:`~sitroom.store.postgres.PostgresStore` (needs the ``postgres`` extra: psycopg).
 
 It does no I/O: use the result in a ``with`` block or call ``open()``. The ``SITROOM_DB``
 environment variable is read by the CLI, not here.
@@ -60,8 +61,16 @@ def parse_url(url: str | os.PathLike[str]) -> tuple[str, str]:
 
 
 def open_store(url: str | os.PathLike[str], *, timeout: float = 10.0) -> Store:
-    """The store for ``url`` (not yet opened)."""
+    """The store for ``url`` (not yet opened): a :class:`SQLiteStore`, or a
+    :class:`~sitroom.store.postgres.PostgresStore` for a ``postgresql://`` URL (which needs
+    psycopg, the ``postgres`` extra; it is imported only then)."""
     backend, location = parse_url(url)
     if backend == "postgresql":
-        raise StoreError("PostgreSQL support is not installed yet")  # no source: the URL may hold a password
+        try:
+            from sitroom.store.postgres import PostgresStore
+        except ImportError as exc:  # no source: the URL may hold a password
+            raise StoreError(
+                f"PostgreSQL support needs psycopg ({exc}): pip install 'sitroom[postgres]'"
+            ) from exc
+        return PostgresStore(location, timeout=timeout)
     return SQLiteStore(location, timeout=timeout)

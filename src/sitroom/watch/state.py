@@ -211,7 +211,10 @@ class WatchState:
 
     def __init__(self, store: Store, *, clock: Callable[[], datetime] = utcnow) -> None:
         if not isinstance(store, SQLiteStore):
-            raise ConfigError("sitroom watch keeps its state in a SQLite store; open a SQLite database")
+            raise ConfigError(
+                f"sitroom watch and sitroom feeds keep their state in a SQLite database, and {store!r} is"
+                " not one (PostgreSQL is not supported by the watcher yet): give --db a SQLite file"
+            )
         self.store = store
         self.clock = clock
 
