@@ -7,6 +7,8 @@ go through the :class:`~sitroom.store.base.Store` protocol only; what only one b
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from datetime import UTC, date, datetime, timedelta
 
@@ -226,6 +228,24 @@ def test_mention_of_unsaved_event_fails_at_commit(any_store: Store) -> None:
     assert any_store.counts()["documents"] == 0
     any_store.save_document(doc("D1", "x"))  # the store is usable afterwards
     assert any_store.counts()["documents"] == 1
+
+
+def test_killed_process_leaves_no_half_document(backend: Backend) -> None:
+    script = f"""
+import os
+from sitroom.records import Document, Mention
+from sitroom.store import open_store
+s = open_store({backend.url!r})
+s.open()
+with s.transaction():
+    s.save_document(Document("x", id="D1"))
+    s.replace_mentions("D1", [(Mention("D1", "main", "Battles", "Armed clash", "x", 0, 1), "E1")])
+    os._exit(3)  # killed before save_event and commit
+"""
+    done = subprocess.run([sys.executable, "-c", script], check=False, timeout=60)
+    assert done.returncode == 3
+    with backend.store() as fresh:
+        assert fresh.counts() == EMPTY
 
 
 def test_closed_store_refuses_calls(backend: Backend) -> None:

@@ -277,25 +277,6 @@ def test_a_dropped_connection_is_a_store_error(pg_url: str) -> None:
 
 
 @postgres
-def test_killed_process_leaves_no_half_document(pg_url: str) -> None:
-    script = f"""
-import os
-from sitroom.records import Document, Mention
-from sitroom.store.postgres import PostgresStore
-s = PostgresStore({pg_url!r})
-s.open()
-with s.transaction():
-    s.save_document(Document("x", id="D1"))
-    s.replace_mentions("D1", [(Mention("D1", "main", "Battles", "Armed clash", "x", 0, 1), "E1")])
-    os._exit(3)  # killed before save_event and commit
-"""
-    done = subprocess.run([sys.executable, "-c", script], check=False, timeout=60)
-    assert done.returncode == 3
-    with PostgresStore(pg_url) as fresh:
-        assert fresh.counts() == {"documents": 0, "mentions": 0, "events": 0, "places": 0, "actors": 0}
-
-
-@postgres
 def test_created_at_is_kept_and_updated_at_bumped(pg_url: str) -> None:
     moments = iter(datetime(2024, 1, 1, tzinfo=UTC) + timedelta(hours=h) for h in range(100))
     with PostgresStore(pg_url, clock=lambda: next(moments)) as s:

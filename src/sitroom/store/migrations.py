@@ -41,9 +41,10 @@ Version 3 (feeds and alerts, for ``sitroom watch``)
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["LATEST_VERSION", "MIGRATIONS", "SEARCH_KINDS", "Migration", "pending"]
+__all__ = ["LATEST_VERSION", "MIGRATIONS", "SEARCH_KINDS", "Migration", "pending", "pending_in"]
 
 #: The FTS rowid tag of each kind of indexed row (``rowid = row_id * 4 + tag``).
 SEARCH_KINDS: dict[str, int] = {"document": 0, "mention": 1, "place": 2, "actor": 3}
@@ -51,6 +52,9 @@ SEARCH_KINDS: dict[str, int] = {"document": 0, "mention": 1, "place": 2, "actor"
 
 @dataclass(frozen=True, slots=True)
 class Migration:
+    """One schema version. The PostgreSQL schema (:mod:`sitroom.store.pg_migrations`) uses
+    the same class, with the same versions and names; its ``sql`` runs in one call."""
+
     version: int
     name: str
     sql: str
@@ -331,6 +335,11 @@ MIGRATIONS: tuple[Migration, ...] = (
 LATEST_VERSION: int = MIGRATIONS[-1].version
 
 
+def pending_in(migrations: Sequence[Migration], current: int) -> list[Migration]:
+    """Those of ``migrations`` to apply, in order, to a database at version ``current``."""
+    return [m for m in migrations if m.version > current]
+
+
 def pending(current: int) -> list[Migration]:
     """The migrations to apply, in order, to a database at version ``current``."""
-    return [m for m in MIGRATIONS if m.version > current]
+    return pending_in(MIGRATIONS, current)

@@ -33,16 +33,14 @@ recently stored documents sharing a hash are read first and only so many of them
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sitroom.store import migrations as sqlite_schema
+from sitroom.store.migrations import Migration, pending_in
 
 __all__ = ["LATEST_VERSION", "MIGRATIONS", "PgMigration", "pending"]
 
-
-@dataclass(frozen=True, slots=True)
-class PgMigration:
-    version: int
-    name: str
-    sql: str  # several statements, run in one call (PostgreSQL's simple query protocol)
+#: A migration's ``sql`` holds several statements, run in one call (PostgreSQL's simple query
+#: protocol), not split as SQLite's are.
+PgMigration = Migration
 
 
 _V1 = """
@@ -265,16 +263,15 @@ INSERT INTO sketch_keys(hash, doc_pk)
 DROP TABLE sketch_index;
 """
 
-MIGRATIONS: tuple[PgMigration, ...] = (
-    PgMigration(1, "initial schema", _V1),
-    PgMigration(2, "wire-copy sketches", _V2),
-    PgMigration(3, "feeds and alerts", _V3),
-    PgMigration(4, "indexed candidate and copy look-ups", _V4),
+#: The SQLite schema's versions and names, each with its PostgreSQL SQL.
+MIGRATIONS: tuple[Migration, ...] = tuple(
+    Migration(m.version, m.name, sql)
+    for m, sql in zip(sqlite_schema.MIGRATIONS, (_V1, _V2, _V3, _V4), strict=True)
 )
 
 LATEST_VERSION: int = MIGRATIONS[-1].version
 
 
-def pending(current: int) -> list[PgMigration]:
+def pending(current: int) -> list[Migration]:
     """The migrations to apply, in order, to a database at version ``current``."""
-    return [m for m in MIGRATIONS if m.version > current]
+    return pending_in(MIGRATIONS, current)

@@ -22,7 +22,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -43,7 +42,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from sitroom.errors import ConfigError, StoreError
-from sitroom.records import DatePrecision, Document, Event, GeoPrecision, Mention, Place, Role, Span
+from sitroom.records import Document, Event, Mention, Place, Span
 from sitroom.store.base import (
     COPY_CANDIDATES_PER_KEY,
     PERIODS,
@@ -54,6 +53,23 @@ from sitroom.store.base import (
     Stats,
 )
 from sitroom.store.pg_migrations import LATEST_VERSION, pending
+from sitroom.store.rows import (
+    EVENT_FROM,
+    EVENT_SELECT,
+    MENTION_SELECT,
+    ORPHAN_ACTOR_SQL,
+    ORPHAN_PLACE_SQL,
+    document_from_row,
+    event_from_row,
+    geo_terms,
+    mention_from_row,
+    orphans_of,
+    place_fields,
+    place_key,
+    search_words,
+    signed64,
+    spans_items,
+)
 
 __all__ = ["LOCK_CLASS", "PostgresStore", "search_tokens"]
 
@@ -74,58 +90,13 @@ def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _opt_int(value: object) -> int | None:
-    return None if value is None else int(cast(int, value))
-
-
-def _opt_bool(value: object) -> bool | None:
-    return None if value is None else bool(value)
-
-
-def _opt_str(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def _opt_float(value: object) -> float | None:
-    return None if value is None else float(cast(float, value))
-
-
-def _opt_date(value: object) -> date | None:
-    return value if isinstance(value, date) or value is None else date.fromisoformat(str(value))
-
-
-def _signed64(value: int) -> int:
-    """A hash as SQLite keeps it (signed 64-bit), which BIGINT holds too."""
-    return value - (1 << 64) if value >= (1 << 63) else value
-
-
 def _ascii_lower(text: str) -> str:
     """Lower-case ASCII letters only, like SQLite's NOCASE and PostgreSQL's ``lower`` in "C"."""
     return text.translate(_ASCII_LOWER)
 
 
-def _place_key(place: Place) -> str:
-    fields = [
-        place.name,
-        place.precision,
-        place.country,
-        place.country_code,
-        place.admin1,
-        place.latitude,
-        place.longitude,
-        place.kind,
-        place.gazetteer_id,
-    ]
-    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-
-
 def _spans_value(spans: Sequence[Span]) -> Jsonb:
-    return Jsonb([{"field": s.field, "start": s.start, "end": s.end, "text": s.text} for s in spans])
-
-
-def _spans_from_value(raw: object) -> tuple[Span, ...]:
-    items = cast(list[dict[str, Any]], raw or [])
-    return tuple(Span(str(i["field"]), int(i["start"]), int(i["end"]), str(i["text"])) for i in items)
+    return Jsonb(spans_items(spans))
 
 
 # ----------------------------------------------------------------------------- URL and messages
@@ -269,12 +240,8 @@ def _tsquery(text: str) -> str | None:
     """User words as a ``tsquery`` (every word must occur; ``word*`` is a prefix), as
     :mod:`sitroom.store.sqlite` builds its FTS5 query; ``None`` when nothing can match."""
     phrases: list[str] = []
-    for word in text.split():
-        prefix = word.endswith("*")
-        core = word.rstrip("*")
-        if not core:
-            continue
-        tokens = search_tokens(core)
+    for word, prefix in search_words(text):
+        tokens = search_tokens(word)
         if not tokens:
             continue  # FTS5 ignores a phrase without tokens beside others
         if any(len(t.encode("utf-8")) > _MAX_LEXEME_BYTES for t in tokens):
@@ -288,40 +255,8 @@ def _tsquery(text: str) -> str | None:
 
 # ----------------------------------------------------------------------------- SQL
 
-_PLACE_COLUMNS = """
-       p.id AS place_id, p.name AS place_name, p.geo_precision, p.country, p.country_code, p.admin1,
-       p.latitude, p.longitude, p.kind, p.gazetteer_id"""
-
-_EVENT_SELECT = (
-    """
-SELECT e.id, e.event_type, e.sub_event_type, e.event_date, e.date_precision, e.weapon, e.count,
-       e.fatalities, e.fatalities_max, e.injured, e.injured_max, e.intercepted, e.hedged,
-       a1.name AS actor1, a2.name AS actor2, ac.name AS claimed_by,"""
-    + _PLACE_COLUMNS
-)
-
-_EVENT_FROM = """
-FROM events e
-LEFT JOIN places p ON p.id = e.place_id
-LEFT JOIN actors a1 ON a1.id = e.actor1_id
-LEFT JOIN actors a2 ON a2.id = e.actor2_id
-LEFT JOIN actors ac ON ac.id = e.claimed_by_id"""
-
-_MENTION_SELECT = (
-    """
-SELECT m.event_id, m.doc_id, m.role, m.event_type, m.sub_event_type, m.evidence, m.start_offset,
-       m.end_offset, m.event_date, m.date_precision, m.weapon, m.count, m.fatalities, m.injured,
-       m.intercepted, m.hedged, m.language, m.spans, m.extractor,
-       a1.name AS actor1, a2.name AS actor2, ac.name AS claimed_by,"""
-    + _PLACE_COLUMNS
-    + """
-FROM mentions m
-JOIN documents d ON d.id = m.doc_id
-LEFT JOIN places p ON p.id = m.place_id
-LEFT JOIN actors a1 ON a1.id = m.actor1_id
-LEFT JOIN actors a2 ON a2.id = m.actor2_id
-LEFT JOIN actors ac ON ac.id = m.claimed_by_id"""
-)
+_ORPHAN_PLACE = ORPHAN_PLACE_SQL.format(id="%(id)s")
+_ORPHAN_ACTOR = ORPHAN_ACTOR_SQL.format(id="%(id)s")
 
 # Earliest report first (ISO text in code-point order, as SQLite); then document, position, insertion.
 _MENTION_ORDER = "d.published ASC NULLS LAST, m.doc_id, m.start_offset, m.end_offset, m.id"
@@ -394,102 +329,16 @@ def _filter_sql(flt: EventFilter) -> tuple[str, str, list[object]]:
         params += [needle, needle, needle]
     if flt.near is not None:
         lat, lon = flt.near
-        km = cast(float, flt.radius_km)
         where.append(f"{_HAVERSINE} <= %s")
-        params += [lat, lat, lon, km]
-        # The same bounding box as SQLite's, which an index on the coordinates could use.
-        dlat = km / 111.0
-        where.append("p.latitude BETWEEN %s AND %s")
-        params += [lat - dlat, lat + dlat]
-        if abs(lat) + dlat < 89.0:
-            dlon = dlat / math.cos(math.radians(abs(lat) + dlat))
-            if dlon < 180.0:
-                lo, hi = lon - dlon, lon + dlon
-                if lo < -180.0 or hi > 180.0:
-                    where.append("(p.longitude >= %s OR p.longitude <= %s)")
-                    params += [lo + 360.0 if lo < -180.0 else lo, hi - 360.0 if hi > 180.0 else hi]
-                else:
-                    where.append("p.longitude BETWEEN %s AND %s")
-                    params += [lo, hi]
-    if flt.bbox is not None:
-        min_lon, min_lat, max_lon, max_lat = flt.bbox
-        where.append("p.latitude BETWEEN %s AND %s")
-        params += [min_lat, max_lat]
-        if min_lon <= max_lon:
-            where.append("p.longitude BETWEEN %s AND %s")
-        else:  # crosses the antimeridian
-            where.append("(p.longitude >= %s OR p.longitude <= %s)")
-        params += [min_lon, max_lon]
+        params += [lat, lat, lon, flt.radius_km]
+    # The same bounding box as SQLite's, which an index on the coordinates could use.
+    geo_where, geo_params = geo_terms(flt, "%s")
+    where += geo_where
+    params += geo_params
     if flt.min_fatalities is not None:
         where.append("e.fatalities >= %s")
         params.append(flt.min_fatalities)
     return cte, (" WHERE " + " AND ".join(where)) if where else "", params
-
-
-def _place_from_row(row: _Row) -> Place | None:
-    if row["place_id"] is None:
-        return None
-    return Place(
-        name=str(row["place_name"]),
-        precision=cast(GeoPrecision, row["geo_precision"]),
-        country=_opt_str(row["country"]),
-        country_code=_opt_str(row["country_code"]),
-        admin1=_opt_str(row["admin1"]),
-        latitude=_opt_float(row["latitude"]),
-        longitude=_opt_float(row["longitude"]),
-        kind=str(row["kind"]),
-        gazetteer_id=_opt_str(row["gazetteer_id"]),
-    )
-
-
-def _mention_from_row(row: _Row) -> Mention:
-    return Mention(
-        doc_id=str(row["doc_id"]),
-        role=cast(Role, row["role"]),
-        event_type=str(row["event_type"]),
-        sub_event_type=str(row["sub_event_type"]),
-        evidence=str(row["evidence"]),
-        start=int(row["start_offset"]),
-        end=int(row["end_offset"]),
-        event_date=_opt_date(row["event_date"]),
-        date_precision=cast(DatePrecision, row["date_precision"]),
-        place=_place_from_row(row),
-        actor1=_opt_str(row["actor1"]),
-        actor2=_opt_str(row["actor2"]),
-        weapon=_opt_str(row["weapon"]),
-        count=_opt_int(row["count"]),
-        fatalities=_opt_int(row["fatalities"]),
-        injured=_opt_int(row["injured"]),
-        intercepted=_opt_bool(row["intercepted"]),
-        claimed_by=_opt_str(row["claimed_by"]),
-        hedged=bool(row["hedged"]),
-        language=_opt_str(row["language"]),
-        spans=_spans_from_value(row["spans"]),
-        extractor=str(row["extractor"]),
-    )
-
-
-def _event_from_row(row: _Row, mentions: tuple[Mention, ...]) -> Event:
-    return Event(
-        id=str(row["id"]),
-        event_type=str(row["event_type"]),
-        sub_event_type=str(row["sub_event_type"]),
-        event_date=_opt_date(row["event_date"]),
-        date_precision=cast(DatePrecision, row["date_precision"]),
-        place=_place_from_row(row),
-        actor1=_opt_str(row["actor1"]),
-        actor2=_opt_str(row["actor2"]),
-        weapon=_opt_str(row["weapon"]),
-        count=_opt_int(row["count"]),
-        fatalities=_opt_int(row["fatalities"]),
-        fatalities_max=_opt_int(row["fatalities_max"]),
-        injured=_opt_int(row["injured"]),
-        injured_max=_opt_int(row["injured_max"]),
-        intercepted=_opt_bool(row["intercepted"]),
-        claimed_by=_opt_str(row["claimed_by"]),
-        hedged=bool(row["hedged"]),
-        mentions=mentions,
-    )
 
 
 class PostgresStore:
@@ -761,31 +610,14 @@ class PostgresStore:
         """Delete the places and actors that lost their last reference in this transaction."""
         with conn.cursor() as cur:
             if self._orphan_places:
-                cur.executemany(
-                    "DELETE FROM places WHERE id = %(id)s"
-                    " AND NOT EXISTS (SELECT 1 FROM events WHERE place_id = %(id)s)"
-                    " AND NOT EXISTS (SELECT 1 FROM mentions WHERE place_id = %(id)s)",
-                    [{"id": i} for i in sorted(self._orphan_places)],
-                )
+                cur.executemany(_ORPHAN_PLACE, [{"id": i} for i in sorted(self._orphan_places)])
             if self._orphan_actors:
-                cur.executemany(
-                    "DELETE FROM actors WHERE id = %(id)s"
-                    " AND NOT EXISTS (SELECT 1 FROM events WHERE actor1_id = %(id)s)"
-                    " AND NOT EXISTS (SELECT 1 FROM events WHERE actor2_id = %(id)s)"
-                    " AND NOT EXISTS (SELECT 1 FROM events WHERE claimed_by_id = %(id)s)"
-                    " AND NOT EXISTS (SELECT 1 FROM mentions WHERE actor1_id = %(id)s)"
-                    " AND NOT EXISTS (SELECT 1 FROM mentions WHERE actor2_id = %(id)s)"
-                    " AND NOT EXISTS (SELECT 1 FROM mentions WHERE claimed_by_id = %(id)s)",
-                    [{"id": i} for i in sorted(self._orphan_actors)],
-                )
+                cur.executemany(_ORPHAN_ACTOR, [{"id": i} for i in sorted(self._orphan_actors)])
 
     def _note_orphans(self, rows: Iterable[_Row]) -> None:
-        for row in rows:
-            if row["place_id"] is not None:
-                self._orphan_places.add(int(row["place_id"]))
-            for column in ("actor1_id", "actor2_id", "claimed_by_id"):
-                if row[column] is not None:
-                    self._orphan_actors.add(int(row[column]))
+        places, actors = orphans_of(rows)
+        self._orphan_places |= places
+        self._orphan_actors |= actors
 
     @contextmanager
     def _guard(self, action: str) -> Iterator[_Conn]:
@@ -825,26 +657,18 @@ class PostgresStore:
     def _place_id(self, conn: _Conn, place: Place | None) -> int | None:
         if place is None:
             return None
-        key = _place_key(place)
+        key = place_key(place)
         row = conn.execute("SELECT id FROM places WHERE key = %s", (key,)).fetchone()
         if row is not None:
             return int(row["id"])
         row = conn.execute(
-            "INSERT INTO places(key, name, geo_precision, country, country_fold, country_code, admin1,"
-            " latitude, longitude, kind, gazetteer_id, search)"
+            "INSERT INTO places(key, name, geo_precision, country, country_code, admin1, latitude,"
+            " longitude, kind, gazetteer_id, country_fold, search)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::tsvector) RETURNING id",
             (
                 key,
-                place.name,
-                place.precision,
-                place.country,
+                *place_fields(place),
                 place.country.casefold() if place.country is not None else None,
-                place.country_code,
-                place.admin1,
-                place.latitude,
-                place.longitude,
-                place.kind,
-                place.gazetteer_id,
                 _tsvector(place.name, place.admin1, place.country),
             ),
         ).fetchone()
@@ -1042,7 +866,7 @@ class PostgresStore:
             conn.execute("DELETE FROM sketch_keys WHERE doc_pk = %s", (row["pk"],))
             conn.execute(
                 "INSERT INTO sketch_keys(hash, doc_pk) SELECT DISTINCT unnest(%s::bigint[]), %s",
-                ([_signed64(k) for k in index_keys], row["pk"]),
+                ([signed64(k) for k in index_keys], row["pk"]),
             )
 
     def link_copy(self, doc_id: str, copy_of: str, similarity: float) -> None:
@@ -1056,18 +880,18 @@ class PostgresStore:
     # -- reads -----------------------------------------------------------------------------
 
     def _load_events(self, conn: _Conn, rows: Sequence[_Row]) -> list[Event]:
-        """Events for ``rows`` (from ``_EVENT_SELECT``), in that order, with their mentions."""
+        """Events for ``rows`` (from ``EVENT_SELECT``), in that order, with their mentions."""
         by_event: dict[str, list[Mention]] = {str(r["id"]): [] for r in rows}
         ids = list(by_event)
         for i in range(0, len(ids), _BATCH):
             chunk = ids[i : i + _BATCH]
-            sql = f"{_MENTION_SELECT} WHERE m.event_id = ANY(%s) ORDER BY {_MENTION_ORDER}"
+            sql = f"{MENTION_SELECT} WHERE m.event_id = ANY(%s) ORDER BY {_MENTION_ORDER}"
             for mrow in conn.execute(sql, (chunk,)):
-                by_event[str(mrow["event_id"])].append(_mention_from_row(mrow))
-        return [_event_from_row(r, tuple(by_event[str(r["id"])])) for r in rows]
+                by_event[str(mrow["event_id"])].append(mention_from_row(mrow))
+        return [event_from_row(r, tuple(by_event[str(r["id"])])) for r in rows]
 
     def _select_rows(self, conn: _Conn, where: str, params: Sequence[object]) -> list[_Row]:
-        return conn.execute(f"{_EVENT_SELECT}{_EVENT_FROM} {where}", params).fetchall()
+        return conn.execute(f"{EVENT_SELECT}{EVENT_FROM} {where}", params).fetchall()
 
     def _select_events(self, conn: _Conn, where: str, params: Sequence[object]) -> list[Event]:
         return self._load_events(conn, self._select_rows(conn, where, params))
@@ -1084,19 +908,7 @@ class PostgresStore:
                 " FROM documents WHERE id = %s",
                 (doc_id,),
             ).fetchone()
-        if row is None:
-            return None
-        published = row["published"]
-        return Document(
-            text=str(row["text"]),
-            id=str(row["id"]),
-            url=_opt_str(row["url"]),
-            title=_opt_str(row["title"]),
-            published=datetime.fromisoformat(str(published)) if published is not None else None,
-            language=_opt_str(row["language"]),
-            outlet=_opt_str(row["outlet"]),
-            origin=_opt_str(row["origin"]),
-        )
+        return None if row is None else document_from_row(row)
 
     def copy_candidates(self, index_keys: Sequence[int]) -> list[tuple[str, list[int]]]:
         """Stored documents that share one of ``index_keys`` (at most
@@ -1104,7 +916,7 @@ class PostgresStore:
         first: the highest ``pk``), with their sketches, ordered by document id."""
         if not index_keys:
             return []
-        keys = sorted({_signed64(k) for k in index_keys})
+        keys = sorted({signed64(k) for k in index_keys})
         with self._guard("looking up similar documents") as conn:
             rows = conn.execute(
                 """
@@ -1166,7 +978,7 @@ class PostgresStore:
             params.append(list(query.country_codes))
         with self._guard("reading candidate events") as conn:
             rows = self._select_rows(conn, f"{where} ORDER BY e.event_date ASC NULLS LAST, e.id", params)
-        return [_event_from_row(r, ()) for r in rows]
+        return [event_from_row(r, ()) for r in rows]
 
     def events_by_id(self, event_ids: Sequence[str]) -> list[Event]:
         """The events with these ids, with their mentions, in the order given (unknown ids are
@@ -1195,7 +1007,7 @@ class PostgresStore:
 
     def query_events(self, flt: EventFilter) -> list[Event]:
         cte, where, params = _filter_sql(flt)
-        sql = f"{cte}{_EVENT_SELECT}{_EVENT_FROM}{where} ORDER BY {_ORDER_BY[flt.order]} LIMIT %s OFFSET %s"
+        sql = f"{cte}{EVENT_SELECT}{EVENT_FROM}{where} ORDER BY {_ORDER_BY[flt.order]} LIMIT %s OFFSET %s"
         with self._read("querying events") as conn:
             rows = conn.execute(sql, [*params, flt.limit, flt.offset]).fetchall()
             return self._load_events(conn, rows)
@@ -1204,7 +1016,7 @@ class PostgresStore:
         """How many events match ``flt`` (``limit`` and ``offset`` are ignored)."""
         cte, where, params = _filter_sql(flt)
         with self._guard("counting events") as conn:
-            row = conn.execute(f"{cte} SELECT count(*) AS n{_EVENT_FROM}{where}", params).fetchone()
+            row = conn.execute(f"{cte} SELECT count(*) AS n{EVENT_FROM}{where}", params).fetchone()
         return int(cast(_Row, row)["n"])
 
     def iter_events(self) -> Iterator[Event]:
@@ -1246,7 +1058,7 @@ class PostgresStore:
 
         def grouped(conn: _Conn, key: str, order: str) -> tuple[tuple[str, int], ...]:
             sql = (
-                f"{cte} SELECT key, count(*) AS n FROM (SELECT {key} AS key{_EVENT_FROM}{where}) AS keyed"
+                f"{cte} SELECT key, count(*) AS n FROM (SELECT {key} AS key{EVENT_FROM}{where}) AS keyed"
                 f" WHERE key IS NOT NULL GROUP BY key ORDER BY {order}"
             )
             return tuple((str(r["key"]), int(r["n"])) for r in conn.execute(sql, params))
@@ -1256,7 +1068,7 @@ class PostgresStore:
                 _Row,
                 conn.execute(
                     f"{cte} SELECT count(*) AS total, count(*) FILTER (WHERE e.event_date IS NULL) AS undated"
-                    f"{_EVENT_FROM}{where}",
+                    f"{EVENT_FROM}{where}",
                     params,
                 ).fetchone(),
             )

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 import sqlite3
 import threading
@@ -23,11 +22,11 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, cast
+from typing import Self, cast
 
 from sitroom.errors import ConfigError, StoreError
 from sitroom.geo import EARTH_RADIUS_KM, haversine_km
-from sitroom.records import DatePrecision, Document, Event, GeoPrecision, Mention, Place, Role, Span
+from sitroom.records import Document, Event, Mention, Place, Span
 from sitroom.store.base import (
     COPY_CANDIDATES_PER_KEY,
     PERIODS,
@@ -38,17 +37,29 @@ from sitroom.store.base import (
     Stats,
 )
 from sitroom.store.migrations import LATEST_VERSION, SEARCH_KINDS, pending
+from sitroom.store.rows import (
+    EVENT_FROM,
+    EVENT_SELECT,
+    MENTION_SELECT,
+    ORPHAN_ACTOR_SQL,
+    ORPHAN_PLACE_SQL,
+    document_from_row,
+    event_from_row,
+    geo_terms,
+    mention_from_row,
+    orphans_of,
+    place_fields,
+    place_key,
+    search_words,
+    signed64,
+    spans_items,
+)
 
 __all__ = ["EARTH_RADIUS_KM", "MEMORY", "SQLiteStore", "haversine_km"]
 
 #: Path of a private in-memory database (gone when the store closes).
 MEMORY = ":memory:"
 _BATCH = 500  # events per query when loading mentions or streaming
-
-
-def _signed64(value: int) -> int:
-    """SQLite integers are signed 64-bit."""
-    return value - (1 << 64) if value >= (1 << 63) else value
 
 
 def _sql_fold(value: object) -> str | None:
@@ -70,102 +81,23 @@ def _stamp(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
-def _opt_int(value: object) -> int | None:
-    return None if value is None else int(cast(int, value))
-
-
-def _opt_bool(value: object) -> bool | None:
-    return None if value is None else bool(value)
-
-
-def _opt_str(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def _opt_float(value: object) -> float | None:
-    return None if value is None else float(cast(float, value))
-
-
-def _opt_date(value: object) -> date | None:
-    return None if value is None else date.fromisoformat(str(value))
-
-
 def _db_bool(value: bool | None) -> int | None:
     return None if value is None else int(value)
 
 
-def _place_key(place: Place) -> str:
-    fields = [
-        place.name,
-        place.precision,
-        place.country,
-        place.country_code,
-        place.admin1,
-        place.latitude,
-        place.longitude,
-        place.kind,
-        place.gazetteer_id,
-    ]
-    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-
-
 def _spans_json(spans: Sequence[Span]) -> str:
-    return json.dumps(
-        [{"field": s.field, "start": s.start, "end": s.end, "text": s.text} for s in spans],
-        ensure_ascii=False,
-    )
-
-
-def _spans_from_json(raw: object) -> tuple[Span, ...]:
-    items = cast(list[dict[str, Any]], json.loads(str(raw or "[]")))
-    return tuple(Span(str(i["field"]), int(i["start"]), int(i["end"]), str(i["text"])) for i in items)
+    return json.dumps(spans_items(spans), ensure_ascii=False)
 
 
 def _fts_query(text: str) -> str:
     """User words as an FTS5 query: every word must occur; ``word*`` is a prefix."""
-    phrases = []
-    for token in text.split():
-        prefix = token.endswith("*")
-        core = token.rstrip("*")
-        if core:
-            phrases.append('"' + core.replace('"', '""') + '"' + ("*" if prefix else ""))
-    return " ".join(phrases)
+    return " ".join(
+        '"' + word.replace('"', '""') + '"' + ("*" if prefix else "") for word, prefix in search_words(text)
+    )
 
 
-_PLACE_COLUMNS = """
-       p.id AS place_id, p.name AS place_name, p.geo_precision, p.country, p.country_code, p.admin1,
-       p.latitude, p.longitude, p.kind, p.gazetteer_id"""
-
-_EVENT_SELECT = (
-    """
-SELECT e.id, e.event_type, e.sub_event_type, e.event_date, e.date_precision, e.weapon, e.count,
-       e.fatalities, e.fatalities_max, e.injured, e.injured_max, e.intercepted, e.hedged,
-       a1.name AS actor1, a2.name AS actor2, ac.name AS claimed_by,"""
-    + _PLACE_COLUMNS
-)
-
-_EVENT_FROM = """
-FROM events e
-LEFT JOIN places p ON p.id = e.place_id
-LEFT JOIN actors a1 ON a1.id = e.actor1_id
-LEFT JOIN actors a2 ON a2.id = e.actor2_id
-LEFT JOIN actors ac ON ac.id = e.claimed_by_id"""
-
-_MENTION_SELECT = (
-    """
-SELECT m.event_id, m.doc_id, m.role, m.event_type, m.sub_event_type, m.evidence, m.start_offset,
-       m.end_offset, m.event_date, m.date_precision, m.weapon, m.count, m.fatalities, m.injured,
-       m.intercepted, m.hedged, m.language, m.spans, m.extractor,
-       a1.name AS actor1, a2.name AS actor2, ac.name AS claimed_by,"""
-    + _PLACE_COLUMNS
-    + """
-FROM mentions m
-JOIN documents d ON d.id = m.doc_id
-LEFT JOIN places p ON p.id = m.place_id
-LEFT JOIN actors a1 ON a1.id = m.actor1_id
-LEFT JOIN actors a2 ON a2.id = m.actor2_id
-LEFT JOIN actors ac ON ac.id = m.claimed_by_id"""
-)
+_ORPHAN_PLACE = ORPHAN_PLACE_SQL.format(id=":id")
+_ORPHAN_ACTOR = ORPHAN_ACTOR_SQL.format(id=":id")
 
 # Earliest report first; then document, position in it, insertion order.
 _MENTION_ORDER = "d.published IS NULL, d.published, m.doc_id, m.start_offset, m.end_offset, m.id"
@@ -242,102 +174,16 @@ def _filter_sql(flt: EventFilter) -> tuple[str, str, list[object]]:
         params += [needle, needle, needle]
     if flt.near is not None:
         lat, lon = flt.near
-        km = cast(float, flt.radius_km)
         where.append("sitroom_haversine(p.latitude, p.longitude, ?, ?) <= ?")
-        params += [lat, lon, km]
-        # A bounding box the index-free planner can test before the distance function.
-        dlat = km / 111.0
-        where.append("p.latitude BETWEEN ? AND ?")
-        params += [lat - dlat, lat + dlat]
-        if abs(lat) + dlat < 89.0:
-            dlon = dlat / math.cos(math.radians(abs(lat) + dlat))
-            if dlon < 180.0:
-                lo, hi = lon - dlon, lon + dlon
-                if lo < -180.0 or hi > 180.0:
-                    where.append("(p.longitude >= ? OR p.longitude <= ?)")
-                    params += [lo + 360.0 if lo < -180.0 else lo, hi - 360.0 if hi > 180.0 else hi]
-                else:
-                    where.append("p.longitude BETWEEN ? AND ?")
-                    params += [lo, hi]
-    if flt.bbox is not None:
-        min_lon, min_lat, max_lon, max_lat = flt.bbox
-        where.append("p.latitude BETWEEN ? AND ?")
-        params += [min_lat, max_lat]
-        if min_lon <= max_lon:
-            where.append("p.longitude BETWEEN ? AND ?")
-        else:  # crosses the antimeridian
-            where.append("(p.longitude >= ? OR p.longitude <= ?)")
-        params += [min_lon, max_lon]
+        params += [lat, lon, flt.radius_km]
+    # A bounding box the index-free planner can test before the distance function.
+    geo_where, geo_params = geo_terms(flt, "?")
+    where += geo_where
+    params += geo_params
     if flt.min_fatalities is not None:
         where.append("e.fatalities >= ?")
         params.append(flt.min_fatalities)
     return cte, (" WHERE " + " AND ".join(where)) if where else "", params
-
-
-def _place_from_row(row: sqlite3.Row) -> Place | None:
-    if row["place_id"] is None:
-        return None
-    return Place(
-        name=str(row["place_name"]),
-        precision=cast(GeoPrecision, row["geo_precision"]),
-        country=_opt_str(row["country"]),
-        country_code=_opt_str(row["country_code"]),
-        admin1=_opt_str(row["admin1"]),
-        latitude=_opt_float(row["latitude"]),
-        longitude=_opt_float(row["longitude"]),
-        kind=str(row["kind"]),
-        gazetteer_id=_opt_str(row["gazetteer_id"]),
-    )
-
-
-def _mention_from_row(row: sqlite3.Row) -> Mention:
-    return Mention(
-        doc_id=str(row["doc_id"]),
-        role=cast(Role, row["role"]),
-        event_type=str(row["event_type"]),
-        sub_event_type=str(row["sub_event_type"]),
-        evidence=str(row["evidence"]),
-        start=int(row["start_offset"]),
-        end=int(row["end_offset"]),
-        event_date=_opt_date(row["event_date"]),
-        date_precision=cast(DatePrecision, row["date_precision"]),
-        place=_place_from_row(row),
-        actor1=_opt_str(row["actor1"]),
-        actor2=_opt_str(row["actor2"]),
-        weapon=_opt_str(row["weapon"]),
-        count=_opt_int(row["count"]),
-        fatalities=_opt_int(row["fatalities"]),
-        injured=_opt_int(row["injured"]),
-        intercepted=_opt_bool(row["intercepted"]),
-        claimed_by=_opt_str(row["claimed_by"]),
-        hedged=bool(row["hedged"]),
-        language=_opt_str(row["language"]),
-        spans=_spans_from_json(row["spans"]),
-        extractor=str(row["extractor"]),
-    )
-
-
-def _event_from_row(row: sqlite3.Row, mentions: tuple[Mention, ...]) -> Event:
-    return Event(
-        id=str(row["id"]),
-        event_type=str(row["event_type"]),
-        sub_event_type=str(row["sub_event_type"]),
-        event_date=_opt_date(row["event_date"]),
-        date_precision=cast(DatePrecision, row["date_precision"]),
-        place=_place_from_row(row),
-        actor1=_opt_str(row["actor1"]),
-        actor2=_opt_str(row["actor2"]),
-        weapon=_opt_str(row["weapon"]),
-        count=_opt_int(row["count"]),
-        fatalities=_opt_int(row["fatalities"]),
-        fatalities_max=_opt_int(row["fatalities_max"]),
-        injured=_opt_int(row["injured"]),
-        injured_max=_opt_int(row["injured_max"]),
-        intercepted=_opt_bool(row["intercepted"]),
-        claimed_by=_opt_str(row["claimed_by"]),
-        hedged=bool(row["hedged"]),
-        mentions=mentions,
-    )
 
 
 class SQLiteStore:
@@ -591,30 +437,13 @@ class SQLiteStore:
 
     def _collect_orphans(self, conn: sqlite3.Connection) -> None:
         """Delete the places and actors that lost their last reference in this transaction."""
-        conn.executemany(
-            "DELETE FROM places WHERE id = :id"
-            " AND NOT EXISTS (SELECT 1 FROM events WHERE place_id = :id)"
-            " AND NOT EXISTS (SELECT 1 FROM mentions WHERE place_id = :id)",
-            [{"id": i} for i in sorted(self._orphan_places)],
-        )
-        conn.executemany(
-            "DELETE FROM actors WHERE id = :id"
-            " AND NOT EXISTS (SELECT 1 FROM events WHERE actor1_id = :id)"
-            " AND NOT EXISTS (SELECT 1 FROM events WHERE actor2_id = :id)"
-            " AND NOT EXISTS (SELECT 1 FROM events WHERE claimed_by_id = :id)"
-            " AND NOT EXISTS (SELECT 1 FROM mentions WHERE actor1_id = :id)"
-            " AND NOT EXISTS (SELECT 1 FROM mentions WHERE actor2_id = :id)"
-            " AND NOT EXISTS (SELECT 1 FROM mentions WHERE claimed_by_id = :id)",
-            [{"id": i} for i in sorted(self._orphan_actors)],
-        )
+        conn.executemany(_ORPHAN_PLACE, [{"id": i} for i in sorted(self._orphan_places)])
+        conn.executemany(_ORPHAN_ACTOR, [{"id": i} for i in sorted(self._orphan_actors)])
 
     def _note_orphans(self, rows: Iterable[sqlite3.Row]) -> None:
-        for row in rows:
-            if row["place_id"] is not None:
-                self._orphan_places.add(int(row["place_id"]))
-            for column in ("actor1_id", "actor2_id", "claimed_by_id"):
-                if row[column] is not None:
-                    self._orphan_actors.add(int(row[column]))
+        places, actors = orphans_of(rows)
+        self._orphan_places |= places
+        self._orphan_actors |= actors
 
     @contextmanager
     def _guard(self, action: str) -> Iterator[sqlite3.Connection]:
@@ -652,25 +481,14 @@ class SQLiteStore:
     def _place_id(self, conn: sqlite3.Connection, place: Place | None) -> int | None:
         if place is None:
             return None
-        key = _place_key(place)
+        key = place_key(place)
         row = conn.execute("SELECT id FROM places WHERE key = ?", (key,)).fetchone()
         if row is not None:
             return int(row[0])
         cursor = conn.execute(
             "INSERT INTO places(key, name, geo_precision, country, country_code, admin1, latitude, longitude,"
             " kind, gazetteer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                key,
-                place.name,
-                place.precision,
-                place.country,
-                place.country_code,
-                place.admin1,
-                place.latitude,
-                place.longitude,
-                place.kind,
-                place.gazetteer_id,
-            ),
+            (key, *place_fields(place)),
         )
         return int(cast(int, cursor.lastrowid))
 
@@ -841,19 +659,19 @@ class SQLiteStore:
     # -- reads -----------------------------------------------------------------------------
 
     def _load_events(self, conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[Event]:
-        """Events for ``rows`` (from ``_EVENT_SELECT``), in that order, with their mentions."""
+        """Events for ``rows`` (from ``EVENT_SELECT``), in that order, with their mentions."""
         by_event: dict[str, list[Mention]] = {str(r["id"]): [] for r in rows}
         ids = list(by_event)
         for i in range(0, len(ids), _BATCH):
             chunk = ids[i : i + _BATCH]
             marks = ", ".join("?" * len(chunk))
-            sql = f"{_MENTION_SELECT} WHERE m.event_id IN ({marks}) ORDER BY {_MENTION_ORDER}"
+            sql = f"{MENTION_SELECT} WHERE m.event_id IN ({marks}) ORDER BY {_MENTION_ORDER}"
             for mrow in conn.execute(sql, chunk):
-                by_event[str(mrow["event_id"])].append(_mention_from_row(mrow))
-        return [_event_from_row(r, tuple(by_event[str(r["id"])])) for r in rows]
+                by_event[str(mrow["event_id"])].append(mention_from_row(mrow))
+        return [event_from_row(r, tuple(by_event[str(r["id"])])) for r in rows]
 
     def _select_events(self, conn: sqlite3.Connection, where: str, params: Sequence[object]) -> list[Event]:
-        rows = conn.execute(f"{_EVENT_SELECT}{_EVENT_FROM} {where}", params).fetchall()
+        rows = conn.execute(f"{EVENT_SELECT}{EVENT_FROM} {where}", params).fetchall()
         return self._load_events(conn, rows)
 
     def get_event(self, event_id: str) -> Event | None:
@@ -868,19 +686,7 @@ class SQLiteStore:
                 " FROM documents WHERE id = ?",
                 (doc_id,),
             ).fetchone()
-        if row is None:
-            return None
-        published = row["published"]
-        return Document(
-            text=str(row["text"]),
-            id=str(row["id"]),
-            url=_opt_str(row["url"]),
-            title=_opt_str(row["title"]),
-            published=datetime.fromisoformat(str(published)) if published is not None else None,
-            language=_opt_str(row["language"]),
-            outlet=_opt_str(row["outlet"]),
-            origin=_opt_str(row["origin"]),
-        )
+        return None if row is None else document_from_row(row)
 
     def save_sketch(self, doc_id: str, sketch: Sequence[int], index_keys: Sequence[int]) -> None:
         """Store a document's text sketch and index its smallest hashes (see dedupe.text_sketch)."""
@@ -897,7 +703,7 @@ class SQLiteStore:
             conn.execute("DELETE FROM sketch_keys WHERE doc_pk = ?", (row[0],))
             conn.executemany(
                 "INSERT OR IGNORE INTO sketch_keys(hash, doc_pk) VALUES (?, ?)",
-                [(_signed64(k), row[0]) for k in index_keys],
+                [(signed64(k), row[0]) for k in index_keys],
             )
 
     def copy_candidates(self, index_keys: Sequence[int]) -> list[tuple[str, list[int]]]:
@@ -905,7 +711,7 @@ class SQLiteStore:
         per key, the most recently stored), with their sketches, by document id."""
         if not index_keys:
             return []
-        keys = sorted({_signed64(k) for k in index_keys})
+        keys = sorted({signed64(k) for k in index_keys})
         per_key = " UNION ".join(
             "SELECT * FROM (SELECT doc_pk FROM sketch_keys WHERE hash = ?"
             f" ORDER BY doc_pk DESC LIMIT {COPY_CANDIDATES_PER_KEY})"
@@ -970,16 +776,16 @@ class SQLiteStore:
                     v for p, lo, hi in query.ranges for v in (p, lo.isoformat(), hi.isoformat())
                 ]
                 rows = conn.execute(
-                    f"{_EVENT_SELECT}{_EVENT_FROM} WHERE ({terms}){country} ORDER BY e.event_date, e.id",
+                    f"{EVENT_SELECT}{EVENT_FROM} WHERE ({terms}){country} ORDER BY e.event_date, e.id",
                     [*params, *country_params],
                 )
-                found += [_event_from_row(r, ()) for r in rows]
+                found += [event_from_row(r, ()) for r in rows]
             if query.undated:
                 rows = conn.execute(
-                    f"{_EVENT_SELECT}{_EVENT_FROM} WHERE e.event_date IS NULL{country} ORDER BY e.id",
+                    f"{EVENT_SELECT}{EVENT_FROM} WHERE e.event_date IS NULL{country} ORDER BY e.id",
                     country_params,
                 )
-                found += [_event_from_row(r, ()) for r in rows]
+                found += [event_from_row(r, ()) for r in rows]
         return found
 
     def events_by_id(self, event_ids: Sequence[str]) -> list[Event]:
@@ -1014,7 +820,7 @@ class SQLiteStore:
 
     def query_events(self, flt: EventFilter) -> list[Event]:
         cte, where, params = _filter_sql(flt)
-        sql = f"{cte}{_EVENT_SELECT}{_EVENT_FROM}{where} ORDER BY {_ORDER_BY[flt.order]} LIMIT ? OFFSET ?"
+        sql = f"{cte}{EVENT_SELECT}{EVENT_FROM}{where} ORDER BY {_ORDER_BY[flt.order]} LIMIT ? OFFSET ?"
         limit = -1 if flt.limit is None else flt.limit
         with self._read("querying events") as conn:
             rows = conn.execute(sql, [*params, limit, flt.offset]).fetchall()
@@ -1024,7 +830,7 @@ class SQLiteStore:
         """How many events match ``flt`` (``limit`` and ``offset`` are ignored)."""
         cte, where, params = _filter_sql(flt)
         with self._guard("counting events") as conn:
-            return int(conn.execute(f"{cte} SELECT count(*){_EVENT_FROM}{where}", params).fetchone()[0])
+            return int(conn.execute(f"{cte} SELECT count(*){EVENT_FROM}{where}", params).fetchone()[0])
 
     def iter_events(self) -> Iterator[Event]:
         """Every event, dated ones by (date, id) then undated ones by id, read in batches."""
@@ -1060,14 +866,14 @@ class SQLiteStore:
 
         def grouped(conn: sqlite3.Connection, key: str, order: str) -> tuple[tuple[str, int], ...]:
             sql = (
-                f"{cte} SELECT key, count(*) AS n FROM (SELECT {key} AS key{_EVENT_FROM}{where})"
+                f"{cte} SELECT key, count(*) AS n FROM (SELECT {key} AS key{EVENT_FROM}{where})"
                 f" WHERE key IS NOT NULL GROUP BY key ORDER BY {order}"
             )
             return tuple((str(r[0]), int(r[1])) for r in conn.execute(sql, params))
 
         with self._read("computing statistics") as conn:
             total, undated = conn.execute(
-                f"{cte} SELECT count(*), coalesce(sum(e.event_date IS NULL), 0){_EVENT_FROM}{where}", params
+                f"{cte} SELECT count(*), coalesce(sum(e.event_date IS NULL), 0){EVENT_FROM}{where}", params
             ).fetchone()
             return Stats(
                 by=by,
