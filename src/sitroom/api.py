@@ -672,7 +672,7 @@ def create_app(
     rate_burst: int | None = None,
     cors_origins: Sequence[str] = (),
 ) -> FastAPI:
-    """The API and dashboard over the database ``db`` (a path or ``sqlite:///`` URL).
+    """The API and dashboard over the database ``db`` (a path, a ``sqlite:///`` or a ``postgresql://`` URL).
 
     ``token`` enables ``POST /api/documents`` for requests carrying it as a bearer token.
     ``allowed_hosts`` restricts the ``Host`` header (against DNS rebinding when serving on

@@ -57,7 +57,10 @@ def _root(
         str | None,
         typer.Option(
             "--db",
-            help="Database: a SQLite file path (created if missing). Default: $SITROOM_DB or ./sitroom.db.",
+            help=(
+                "Database: a SQLite file path (created if missing), or a postgresql://user@host/db URL"
+                " (needs sitroom[postgres]; see docs/postgresql.md). Default: $SITROOM_DB or ./sitroom.db."
+            ),
         ),
     ] = None,
 ) -> None:
