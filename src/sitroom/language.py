@@ -150,8 +150,12 @@ def normalize_code(code: str | None) -> str | None:
 
 def candidates(text: str, k: int = 5) -> list[Guess]:
     """fastText's top ``k`` languages for ``text`` (dialect labels folded), best first."""
-    cleaned = _clean(text)
-    if sum(ch.isalpha() for ch in cleaned) < 2:
+    return _candidates(_clean(text), k)
+
+
+def _candidates(cleaned: str, k: int) -> list[Guess]:
+    """:func:`candidates` of a text already through :func:`_clean`."""
+    if sum(map(str.isalpha, cleaned)) < 2:
         return []
     raw = _get_model().detect(cleaned, model="lite", k=k)
     scores: dict[str, float] = {}
@@ -185,7 +189,11 @@ def detect(text: str) -> str | None:
     decides (an Icelandic sentence with ð and þ, a Sorani one with ە); otherwise fastText's
     best guess is kept only when it clearly leads the runner-up.
     """
-    guesses = candidates(text)
+    return _detect(text, _clean(text))
+
+
+def _detect(text: str, cleaned: str) -> str | None:
+    guesses = _candidates(cleaned, 5)
     if not guesses:
         return None
     best = guesses[0]
@@ -205,19 +213,21 @@ def detect_short(text: str) -> str | None:
 
     Texts of :data:`SHORT_WORDS` words or more go to :func:`detect` first.
     """
-    words = _words(text)
+    cleaned = _clean(text)
+    words = cleaned.lower().split()
     if not words:
         return None
-    if len(words) >= SHORT_WORDS:
-        found = detect(text)
+    long_text = len(words) >= SHORT_WORDS
+    if long_text:
+        found = _detect(text, cleaned)
         if found is not None:
             return found
     letters = _letter_guess(text)
     if letters is not None:
         return letters
     if _dominant_script(text) == "Latin":
-        return _latin_vote(words, candidates(text, k=10))
-    return detect(text)
+        return _latin_vote(words, _candidates(cleaned, 10))
+    return None if long_text else _detect(text, cleaned)  # (a long text's detection is None)
 
 
 def resolve(hint: str | None, text: str) -> str | None:
