@@ -378,6 +378,21 @@ def _extract(
                 matches.append(PlaceMatch(pm.start(), pm.end(), pm.group(0), tuple(found)))
         matches.sort(key=lambda m: m.start)
     actor_ranges = [(h.start, h.end) for h in act.find(text)]
+    # In Arabic script a country adjective can fold like a place's name ("روسية", Russian, like
+    # "روسيا", Russia; "تركية", Turkish): where the lexicon reads the word as an adjective and no
+    # preposition of place comes before it ("في سورية", in Syria), it says who attacked, not
+    # where: no place, and no country of the story.
+    adjectives = {
+        (d.start(), d.end())
+        for d in lex.demonyms_in(text, 0, len(text))
+        if any("\u0600" <= ch <= "\u06ff" for ch in d.group(0))
+    }
+    matches = [
+        m
+        for m in matches
+        if (m.start, m.start + len(m.surface)) not in adjectives
+        or lex.is_locative(text[max(0, m.start - 60) : m.start])
+    ]
     doc_countries: dict[str, int] = {}
     for m in matches:
         top = m.candidates[0]
