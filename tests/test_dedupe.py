@@ -396,3 +396,18 @@ def test_ids_of_two_events_opened_by_identical_mentions_do_not_collide() -> None
     second = assign_mentions([m], list(first.events))
     assert second.created
     assert second.created[0] != first.created[0]
+
+
+def test_a_report_without_a_place_needs_more_than_the_day_and_the_kind_of_attack() -> None:
+    """At a few hundred strikes a day, "a drone strike on Tuesday" with no place matches many
+    events: it joins one only when the same named attacker backs it up."""
+    located = assign_mentions([mention("a", actor1="Russian forces")], []).events[0]
+    unnamed = mention("b", place=None, actor1=None)
+    assert mention_score(unnamed, located) <= MIN_SCORE
+    assert assign_mentions([unnamed], [located]).created  # a new event
+    named = mention("c", place=None, actor1="Russian forces")
+    assert mention_score(named, located) > MIN_SCORE
+    assert assign_mentions([named], [located]).updated == (located.id,)
+    # nor does a located report join a place-less event on the day and kind alone
+    placeless = assign_mentions([mention("d", place=None, actor1=None)], []).events[0]
+    assert mention_score(mention("e", actor1=None), placeless) <= MIN_SCORE

@@ -64,7 +64,9 @@ def date_window(value: date, precision: DatePrecision) -> tuple[date, date]:
 def _place_score(a: Place | None, b: Place | None) -> float | None:
     """Evidence that two places are one; None when they cannot be."""
     if a is None or b is None:
-        return 0.0
+        # no place fits every place: at a few hundred attacks a day, the day and the kind of
+        # attack alone would join it to an arbitrary one (a named attacker must back it up)
+        return -0.5
     if a.gazetteer_id and a.gazetteer_id == b.gazetteer_id:
         return 2.0 if a.precision in ("site", "town") else 1.0
     if a.country_code and b.country_code and a.country_code != b.country_code:
@@ -431,7 +433,7 @@ class CandidateIndex:
         """The keys that may hold an event at ``place``'s attack; True: only on its own day."""
         same_day = self._same_day
         if place is None:
-            return [(("everything",), same_day)]  # every event scores place 0.0 against no place
+            return [(("everything",), same_day)]  # every event scores the same against no place
         if not place.country_code:
             return [(("everything",), False)]
         cc = place.country_code
