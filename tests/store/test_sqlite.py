@@ -221,13 +221,63 @@ def test_memory_store() -> None:
 # -- SQLite specifics -------------------------------------------------------------------------
 
 
-def test_save_document_upserts_its_fts_rows(store: SQLiteStore) -> None:
-    store.save_document(doc("D1", "first", title="Old"))
-    store.save_document(doc("D1", "second", title="New"))
-    assert store.counts()["documents"] == 1
+def test_a_documents_text_is_searchable_while_it_has_mentions(store: SQLiteStore) -> None:
+    """Schema version 4: a text search finds events, so only reports with mentions are indexed."""
     conn = store._require()
-    assert conn.execute("SELECT count(*) FROM search WHERE search MATCH 'first'").fetchone()[0] == 0
-    assert conn.execute("SELECT count(*) FROM search WHERE search MATCH 'second'").fetchone()[0] == 1
+
+    def hits(word: str) -> int:
+        return int(conn.execute("SELECT count(*) FROM search WHERE search MATCH ?", (word,)).fetchone()[0])
+
+    store.save_document(doc("D1", "first quarry", title="Old"))
+    assert hits("quarry") == 0  # unrelated news: nothing to find it by
+    m = mention("D1", "drone strike")
+    ingest(store, doc("D1", "first quarry", title="Old"), [event("E1", (m,))])
+    assert hits("quarry") == 1 and hits("old") == 1
+    with store.transaction():  # a revised text while indexed: the index follows it
+        store.save_document(doc("D1", "second harbour", title="New"))
+    assert (hits("quarry"), hits("old"), hits("harbour"), hits("new")) == (0, 0, 1, 1)
+    with store.transaction():
+        store.replace_mentions("D1", [])
+        store.delete_event("E1")
+    assert hits("harbour") == 0
+    conn.execute("INSERT INTO search(search) VALUES ('integrity-check')")  # raises if corrupt
+    assert store.counts()["documents"] == 1
+
+
+def test_version_4_drops_the_text_of_reports_without_mentions_from_the_index(tmp_path: Path) -> None:
+    path = tmp_path / "v3.db"
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+        " applied_at TEXT NOT NULL)"
+    )
+    for migration in MIGRATIONS[:3]:
+        for statement in migration.statements():
+            conn.execute(statement)
+        conn.execute(
+            "INSERT INTO schema_migrations VALUES (?, ?, '2024-01-01')", (migration.version, migration.name)
+        )
+    for pk, (doc_id, text) in enumerate((("kept", "kept harbour"), ("gone", "gone quarry")), start=1):
+        conn.execute(
+            "INSERT INTO documents(pk, id, text, fingerprint, ingested_at) VALUES (?, ?, ?, 'x', 'now')",
+            (pk, doc_id, text),
+        )
+    conn.execute(
+        "INSERT INTO events(id, event_type, sub_event_type, date_precision, created_at, updated_at)"
+        " VALUES ('E', 'Battles', 'Armed clash', 'day', 'now', 'now')"
+    )
+    conn.execute(
+        "INSERT INTO mentions(doc_id, event_id, seq, key, role, event_type, sub_event_type, evidence,"
+        " start_offset, end_offset, date_precision, extractor)"
+        " VALUES ('kept', 'E', 0, 'k', 'main', 'Battles', 'Armed clash', 'clash', 0, 5, 'day', 'rules')"
+    )
+    conn.commit()
+    conn.close()
+    with SQLiteStore(path) as s:
+        c = s._require()
+        assert c.execute("SELECT count(*) FROM search WHERE search MATCH 'harbour'").fetchone()[0] == 1
+        assert c.execute("SELECT count(*) FROM search WHERE search MATCH 'quarry'").fetchone()[0] == 0
+        c.execute("INSERT INTO search(search) VALUES ('integrity-check')")  # raises if corrupt
 
 
 def test_save_event_keeps_created_at_and_bumps_updated_at(db_path: Path) -> None:

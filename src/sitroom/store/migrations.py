@@ -307,11 +307,14 @@ CREATE INDEX alerts_due ON alerts(status, next_attempt_at);
 CREATE INDEX alerts_event ON alerts(event_id);
 """
 
-# Version 4: look-ups that stay fast as the database grows. ``events_precision_date`` serves the
-# pipeline's candidate query (one date range per date precision); ``sketch_keys`` replaces
-# ``sketch_index``, keyed by the document's integer ``pk`` so that the most recently stored
-# documents sharing a hash are read first and only so many of them (boilerplate shares hashes
-# with thousands of documents).
+# Version 4: look-ups and writes that stay fast as the database grows. ``events_precision_date``
+# serves the pipeline's candidate query (one date range per date precision); ``sketch_keys``
+# replaces ``sketch_index``, keyed by the document's integer ``pk`` so that the most recently
+# stored documents sharing a hash are read first and only so many of them (boilerplate shares
+# hashes with thousands of documents). A document's title and text are in ``search`` only while
+# it has mentions (a text search finds events, and a report without mentions has none; indexing
+# every unrelated report cost two thirds of its write): the store adds and removes them in
+# ``replace_mentions`` and ``save_document`` instead of the version-1 triggers.
 _V4 = """
 CREATE INDEX events_precision_date ON events(date_precision, event_date, id);
 CREATE TABLE sketch_keys (
@@ -323,6 +326,12 @@ CREATE INDEX sketch_keys_doc ON sketch_keys(doc_pk);
 INSERT INTO sketch_keys(hash, doc_pk)
     SELECT i.hash, d.pk FROM sketch_index i JOIN documents d ON d.id = i.doc_id;
 DROP TABLE sketch_index;
+DROP TRIGGER documents_search_insert;
+DROP TRIGGER documents_search_delete;
+DROP TRIGGER documents_search_update;
+INSERT INTO search(search, rowid, body)
+    SELECT 'delete', d.pk * 4 + 0, coalesce(d.title, '') || ' ' || d.text FROM documents d
+    WHERE NOT EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = d.id);
 """
 
 MIGRATIONS: tuple[Migration, ...] = (

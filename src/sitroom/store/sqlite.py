@@ -508,8 +508,27 @@ class SQLiteStore:
             return "new"
         return "same" if row[0] == doc.fingerprint else "changed"
 
+    def _index_document(self, conn: sqlite3.Connection, doc_id: str, add: bool) -> None:
+        """Add the document's title and text to ``search``, or remove them (schema version 4)."""
+        row = conn.execute("SELECT pk, title, text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return
+        body = f"{row['title'] or ''} {row['text']}"
+        rowid = int(row["pk"]) * 4 + SEARCH_KINDS["document"]
+        if add:
+            conn.execute("INSERT INTO search(rowid, body) VALUES (?, ?)", (rowid, body))
+        else:
+            conn.execute("INSERT INTO search(search, rowid, body) VALUES ('delete', ?, ?)", (rowid, body))
+
+    def _has_mentions(self, conn: sqlite3.Connection, doc_id: str) -> bool:
+        found = conn.execute("SELECT 1 FROM mentions WHERE doc_id = ? LIMIT 1", (doc_id,)).fetchone()
+        return found is not None
+
     def save_document(self, doc: Document) -> None:
         with self._write(f"saving document {doc.id!r}") as conn:
+            indexed = self._has_mentions(conn, doc.id)
+            if indexed:
+                self._index_document(conn, doc.id, add=False)
             conn.execute(
                 """
                 INSERT INTO documents(id, url, title, outlet, language, published, text, fingerprint, origin,
@@ -534,6 +553,8 @@ class SQLiteStore:
                     self._now(),
                 ),
             )
+            if indexed:
+                self._index_document(conn, doc.id, add=True)
 
     def replace_mentions(self, doc_id: str, mentions: Sequence[tuple[Mention, str]]) -> None:
         for mention, _ in mentions:
@@ -554,6 +575,8 @@ class SQLiteStore:
                 (doc_id,),
             ).fetchall()
             self._note_orphans(old)
+            if bool(old) != bool(mentions):  # its text is searchable while it has mentions
+                self._index_document(conn, doc_id, add=bool(mentions))
             conn.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
             for seq, (m, event_id) in enumerate(mentions):
                 conn.execute(
