@@ -28,7 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from sitroom.errors import ConfigError, StoreError
+from sitroom.errors import StoreError
 from sitroom.export import write_events
 from sitroom.pipeline import Pipeline
 from sitroom.records import Document
@@ -366,22 +366,37 @@ def test_two_schemas_do_not_share_a_lock(pg_schema: Callable[[], str]) -> None:
 
 
 @postgres
-def test_the_watcher_refuses_postgres_clearly(pg_url: str, tmp_path: Path) -> None:
+def test_the_watcher_and_feeds_work_on_postgres(pg_url: str, tmp_path: Path) -> None:
+    """Its state lives in the PostgreSQL schema (see tests/watch/test_backends.py for the rest)."""
     from typer.testing import CliRunner
 
     from sitroom.cli import app
     from sitroom.watch import WatchState
 
-    with (
-        PostgresStore(pg_url) as s,
-        pytest.raises(ConfigError, match="PostgreSQL is not supported by the watcher"),
-    ):
-        WatchState(s)
+    with PostgresStore(pg_url) as s:
+        assert WatchState(s).feeds() == []
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "kirkuk.txt").write_text(
+        "date 2024-05-15\n\nA roadside bomb exploded next to an army convoy in Kirkuk on Sunday, killing"
+        " two soldiers, police said.\n",
+        encoding="utf-8",
+    )
     runner = CliRunner(env={"COLUMNS": "300"})
-    for args in (["feeds", "list"], ["watch", "--once"], ["feeds", "add", str(tmp_path)]):
-        result = runner.invoke(app, ["--db", pg_url, *args])
-        assert result.exit_code == 2, result.output
-        assert "not supported by the watcher" in " ".join(result.output.split())
+    added = runner.invoke(app, ["--db", pg_url, "feeds", "add", str(folder), "--name", "drop"])
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(app, ["--db", pg_url, "feeds", "list"])
+    assert listed.exit_code == 0 and "drop" in listed.output and "folder" in listed.output
+    cfg = tmp_path / "sitroom.toml"
+    cfg.write_text("[watch]\nsettle = 0\n", encoding="utf-8")
+    watched = runner.invoke(app, ["--db", pg_url, "watch", "--config", str(cfg), "--once"])
+    assert watched.exit_code == 0, watched.output
+    assert "items 1" in watched.output and "events created 1" in watched.output
+    status = runner.invoke(app, ["--db", pg_url, "feeds", "status"])
+    assert status.exit_code == 0 and "drop" in status.output and "ok" in status.output
+    with admin(pg_url) as conn:
+        assert conn.execute("SELECT count(*) FROM feed_items").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 1
 
 
 # -- the same output as SQLite ----------------------------------------------------------------

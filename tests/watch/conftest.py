@@ -1,4 +1,9 @@
-"""Fixtures for the watch tests: loopback servers and a store in a temporary folder."""
+"""Fixtures for the watch tests: loopback servers, and a store on each backend.
+
+``store`` is an open store in a temporary folder (SQLite) and, when ``SITROOM_TEST_PG`` names a
+PostgreSQL server, in a fresh schema there (marked ``postgres``; see ``tests/store/conftest.py``,
+whose PostgreSQL fixtures are reused here), so every test of the watcher's state runs on both.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from sitroom.store import SQLiteStore, open_store
+from sitroom.store import Store, open_store
+from store.conftest import Backend, backend, pg_schema, pg_server, pg_url
 from watch.feedkit import LoopbackServer, SmtpInbox
+
+__all__ = ["Backend", "backend", "db_path", "pg_schema", "pg_server", "pg_url", "server", "smtp", "store"]
 
 
 @pytest.fixture
@@ -34,10 +42,11 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "sitroom.db"
 
 
-@pytest.fixture
-def store(db_path: Path) -> Iterator[SQLiteStore]:
-    s = open_store(db_path)
-    assert isinstance(s, SQLiteStore)
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Store]:
+    """An open store: a SQLite file (``db_path``), or a fresh PostgreSQL schema."""
+    where = str(db_path) if request.param == "sqlite" else str(request.getfixturevalue("pg_url"))
+    s = open_store(where)
     s.open()
     try:
         yield s

@@ -518,6 +518,18 @@ class PostgresStore:
                 for r in rows
             ]
 
+    @contextmanager
+    def connection(self, action: str) -> Iterator[_Conn]:
+        """The open connection under the store's lock, for modules that keep tables of their own
+        (:mod:`sitroom.watch.state`), as :meth:`SQLiteStore.connection
+        <sitroom.store.sqlite.SQLiteStore.connection>`: ``%s`` placeholders, rows as dicts,
+        autocommit outside :meth:`transaction`. A :class:`psycopg.Error` raised in the block
+        becomes a :class:`StoreError` naming ``action``. Writes belong inside :meth:`transaction`
+        (which takes the sitroom write lock).
+        """
+        with self._guard(action) as conn:
+            yield conn
+
     # -- transactions ----------------------------------------------------------------------
 
     def _require(self) -> _Conn:

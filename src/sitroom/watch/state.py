@@ -1,28 +1,34 @@
 """The watcher's state, kept in the store (schema version 3, see :mod:`sitroom.store.migrations`).
 
 Feeds and their fetch state, the items each feed delivered, the figures each alert rule last
-reported for an event, and the alert outbox all live in the same SQLite file as the events,
-so one transaction can ingest a document, record its feed item and queue its alerts: a watcher
+reported for an event, and the alert outbox all live in the same database as the events, so
+one transaction can ingest a document, record its feed item and queue its alerts: a watcher
 killed at any moment resumes where it stopped, without reading an item twice or dropping one.
 
-:class:`WatchState` reaches the database through :meth:`SQLiteStore.connection`; the watcher
-therefore needs a SQLite store (the only backend today).
+:class:`WatchState` reaches the database through the store's ``connection(action)``
+(:meth:`SQLiteStore.connection` or :meth:`~sitroom.store.postgres.PostgresStore.connection`)
+and writes inside its ``transaction()``. Its SQL is written once, for both backends: ``?``
+placeholders (turned into psycopg's ``%s`` for PostgreSQL), ``INSERT ... ON CONFLICT``, flags
+as 0/1 integers and time stamps as ISO text computed in Python; the one function that differs
+(reading a JSON field) is spelled per backend by :class:`_Db`.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 from sitroom.errors import ConfigError
 from sitroom.store import SQLiteStore, Store
 from sitroom.watch.config import FeedConfig, FeedKind
+
+if TYPE_CHECKING:
+    from sitroom.store.postgres import PostgresStore
 
 __all__ = [
     "AlertRow",
@@ -155,6 +161,59 @@ class AlertRow:
     sent_at: datetime | None
 
 
+Dialect = Literal["sqlite", "postgresql"]
+
+
+class _Row(Protocol):
+    """A result row read by column name (:class:`sqlite3.Row`, or psycopg's ``dict_row``)."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+class _Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> _Row | None: ...
+
+    def fetchall(self) -> list[_Row]: ...
+
+    def __iter__(self) -> Iterator[_Row]: ...
+
+
+class _Db:
+    """The store's open connection, running SQL written for SQLite on either backend.
+
+    Statements use ``?`` placeholders; for PostgreSQL (psycopg) they become ``%s`` (and a
+    literal ``%`` becomes ``%%``). No statement may hold a ``?`` other than a placeholder.
+    """
+
+    def __init__(self, conn: Any, dialect: Dialect) -> None:
+        self._conn = conn
+        self.dialect = dialect
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> _Cursor:
+        if self.dialect == "postgresql":
+            sql = sql.replace("%", "%%").replace("?", "%s")
+        return cast(_Cursor, self._conn.execute(sql, tuple(params)))
+
+    def json_text(self, column: str, key: str) -> str:
+        """SQL for the text of ``column``'s top-level JSON field ``key`` (a plain identifier)."""
+        if self.dialect == "postgresql":
+            return f"(({column})::jsonb ->> '{key}')"
+        return f"json_extract({column}, '$.{key}')"
+
+
+def _dialect(store: Store) -> Dialect | None:
+    if isinstance(store, SQLiteStore):
+        return "sqlite"
+    try:
+        from sitroom.store.postgres import PostgresStore
+    except ImportError:  # no psycopg: then this cannot be a PostgresStore
+        return None
+    return "postgresql" if isinstance(store, PostgresStore) else None
+
+
 _FEED_COLUMNS = (
     "id, name, kind, location, interval_s, language, fetch_pages, options, enabled, origin, added_at, "
     "etag, last_modified, cursor, last_fetch_at, last_status, last_ok_at, last_error, last_error_at, "
@@ -162,7 +221,7 @@ _FEED_COLUMNS = (
 )
 
 
-def _feed_from_row(row: sqlite3.Row) -> FeedState:
+def _feed_from_row(row: _Row) -> FeedState:
     return FeedState(
         id=int(row["id"]),
         name=str(row["name"]),
@@ -188,7 +247,7 @@ def _feed_from_row(row: sqlite3.Row) -> FeedState:
     )
 
 
-def _alert_from_row(row: sqlite3.Row) -> AlertRow:
+def _alert_from_row(row: _Row) -> AlertRow:
     return AlertRow(
         id=int(row["id"]),
         alert_id=str(row["alert_id"]),
@@ -207,15 +266,18 @@ def _alert_from_row(row: sqlite3.Row) -> AlertRow:
 
 
 class WatchState:
-    """Feed, item, mark and alert rows in an open SQLite store (thread-safe through the store)."""
+    """Feed, item, mark and alert rows in an open SQLite or PostgreSQL store (thread-safe
+    through the store)."""
 
     def __init__(self, store: Store, *, clock: Callable[[], datetime] = utcnow) -> None:
-        if not isinstance(store, SQLiteStore):
+        dialect = _dialect(store)
+        if dialect is None:
             raise ConfigError(
-                f"sitroom watch and sitroom feeds keep their state in a SQLite database, and {store!r} is"
-                " not one (PostgreSQL is not supported by the watcher yet): give --db a SQLite file"
+                f"sitroom watch and sitroom feeds keep their state in a SQLite or PostgreSQL store, and"
+                f" {store!r} is neither: give --db a SQLite file or a postgresql:// URL"
             )
-        self.store = store
+        self.store: SQLiteStore | PostgresStore = cast("SQLiteStore | PostgresStore", store)
+        self.dialect: Dialect = dialect
         self.clock = clock
 
     # -- plumbing --------------------------------------------------------------------------
@@ -224,15 +286,15 @@ class WatchState:
         return stamp(self.clock())
 
     @contextmanager
-    def _read(self, action: str) -> Iterator[sqlite3.Connection]:
+    def _read(self, action: str) -> Iterator[_Db]:
         with self.store.connection(action) as conn:
-            yield conn
+            yield _Db(conn, self.dialect)
 
     @contextmanager
-    def _write(self, action: str) -> Iterator[sqlite3.Connection]:
+    def _write(self, action: str) -> Iterator[_Db]:
         """A write in its own transaction, or inside the caller's (as a savepoint)."""
         with self.store.transaction(), self.store.connection(action) as conn:
-            yield conn
+            yield _Db(conn, self.dialect)
 
     # -- feeds -----------------------------------------------------------------------------
 
@@ -255,7 +317,7 @@ class WatchState:
             self._insert_feed(conn, cfg, "cli")
         return cast(FeedState, self.feed(cfg.name))
 
-    def _insert_feed(self, conn: sqlite3.Connection, cfg: FeedConfig, origin: str) -> None:
+    def _insert_feed(self, conn: _Db, cfg: FeedConfig, origin: str) -> None:
         conn.execute(
             "INSERT INTO feeds(name, kind, location, interval_s, language, fetch_pages, options, enabled,"
             " origin, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -356,11 +418,10 @@ class WatchState:
                 (SELECT coalesce(sum(events_updated), 0) FROM feed_items i WHERE i.feed_id = feeds.id)
                     AS events_updated
             FROM feeds ORDER BY id"""
-        alerts_sql = (
-            "SELECT json_extract(payload, '$.feed') AS feed, status, count(*) AS n FROM alerts GROUP BY 1, 2"
-        )
         with self._read("reading feed status") as conn:
             rows = conn.execute(sql).fetchall()
+            feed_of = conn.json_text("payload", "feed")
+            alerts_sql = f"SELECT {feed_of} AS feed, status, count(*) AS n FROM alerts GROUP BY 1, 2"
             alert_counts: dict[tuple[str, str], int] = {
                 (str(r["feed"]), str(r["status"])): int(r["n"]) for r in conn.execute(alerts_sql)
             }
@@ -465,8 +526,11 @@ class WatchState:
     def save_mark(self, rule: str, event_id: str, mark: Mark) -> None:
         with self._write("saving an alert mark") as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO alert_marks(rule, event_id, seq, fatalities, fatalities_max, sources,"
-                " hedged, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO alert_marks(rule, event_id, seq, fatalities, fatalities_max, sources, hedged,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(rule, event_id) DO UPDATE SET seq = excluded.seq,"
+                " fatalities = excluded.fatalities, fatalities_max = excluded.fatalities_max,"
+                " sources = excluded.sources, hedged = excluded.hedged, updated_at = excluded.updated_at",
                 (
                     rule,
                     event_id,
@@ -494,8 +558,9 @@ class WatchState:
         now = self.now()
         with self._write("queueing an alert") as conn:
             cursor = conn.execute(
-                "INSERT OR IGNORE INTO alerts(alert_id, sink, rule, event_id, triggers, payload, status,"
-                " created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+                "INSERT INTO alerts(alert_id, sink, rule, event_id, triggers, payload, status, created_at,"
+                " next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)"
+                " ON CONFLICT(alert_id, sink) DO NOTHING",
                 (
                     alert_id,
                     sink,
@@ -520,8 +585,10 @@ class WatchState:
 
     def next_alert_due(self) -> datetime | None:
         with self._read("reading the alert schedule") as conn:
-            row = conn.execute("SELECT min(next_attempt_at) FROM alerts WHERE status = 'pending'").fetchone()
-        return _moment(row[0]) if row is not None else None
+            row = conn.execute(
+                "SELECT min(next_attempt_at) AS due FROM alerts WHERE status = 'pending'"
+            ).fetchone()
+        return _moment(row["due"]) if row is not None else None
 
     def alerts(self, *, status: AlertStatus | None = None) -> list[AlertRow]:
         with self._read("reading alerts") as conn:
