@@ -9,7 +9,7 @@ from functools import cache
 from importlib import resources
 
 from sitroom.errors import DataFileError
-from sitroom.extract.text import finditer_via, fold_chars, trie_alternation
+from sitroom.extract.text import AlternationReader, finditer_via, fold_chars, trie_alternation
 
 __all__ = ["ActorDictionary", "ActorHit", "actor_dictionary"]
 
@@ -27,7 +27,7 @@ class ActorHit:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ActorDictionary:
-    pattern_ci: re.Pattern[str]  # case-insensitive aliases (longer than 4 characters)
+    pattern_ci: AlternationReader  # case-insensitive aliases (longer than 4 characters)
     pattern_cs: re.Pattern[str]  # case-sensitive aliases (acronyms such as IDF, RSF, SDF)
     scan_ci: re.Pattern[str]  # the same aliases as prefix trees: where the patterns match
     scan_cs: re.Pattern[str]
@@ -99,18 +99,27 @@ def actor_dictionary(extra: tuple[tuple[str, str], ...] = ()) -> ActorDictionary
         body = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
         return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
 
-    def scan(words: list[str], flags: int, exact: re.Pattern[str]) -> re.Pattern[str]:
-        if not words or not all(words):
-            return exact  # an empty alias would match an empty string: scan with the pattern itself
+    def reader(words: list[str], flags: int) -> AlternationReader:
+        """``build(words, flags)``, compiled only in part, for the phrases where a scan found one."""
+        ordered = sorted(set(words), key=len, reverse=True)
+        return AlternationReader(
+            [(w, re.escape(w)) for w in ordered], prefix=r"(?<!\w)(?:", suffix=r")(?!\w)", flags=flags
+        )
+
+    def scan(words: list[str], flags: int) -> re.Pattern[str]:
         body = trie_alternation([re.escape(ch) for ch in w] for w in set(words))
         return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
 
-    pattern_ci, pattern_cs = build(ci, re.IGNORECASE), build(cs, 0)
+    pattern_ci, pattern_cs = reader(ci, re.IGNORECASE), build(cs, 0)
+    # an empty alias would match an empty string: scan with the whole alternation itself
+    # (finditer_via then runs its finditer)
+    scan_ci = scan(ci, re.IGNORECASE) if ci and all(ci) else pattern_ci.whole
+    scan_cs = scan(cs, 0) if cs and all(cs) else pattern_cs
     return ActorDictionary(
         pattern_ci=pattern_ci,
         pattern_cs=pattern_cs,
-        scan_ci=scan(ci, re.IGNORECASE, pattern_ci),
-        scan_cs=scan(cs, 0, pattern_cs),
+        scan_ci=scan_ci,
+        scan_cs=scan_cs,
         by_alias=by_alias,
         demonym_forces={str(k): str(v) for k, v in data["demonyms"].items()},
     )

@@ -10,19 +10,27 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
 
 from sitroom.errors import DataFileError
-from sitroom.extract.text import finditer_via, fold_chars, trie_alternation
+from sitroom.extract.text import (
+    AlternationReader,
+    factored_alternation,
+    finditer_via,
+    fold_chars,
+    trie_alternation,
+)
 
 __all__ = [
     "Lexicon",
     "available_languages",
     "lexicon_for",
     "may_hold_trigger",
+    "phrase_reader",
     "phrase_regex",
     "stem_lookup",
 ]
@@ -66,6 +74,19 @@ REQUIRED_KEYS = (
 )
 
 
+def _phrase_parts(phrases: list[str] | tuple[str, ...]) -> list[tuple[str, str]]:
+    """The alternatives of :func:`phrase_body`, in its order: (the literal letters a match starts
+    with, or "" after a ``*`` head; the regex of the phrase)."""
+    items = sorted({p for p in phrases if p}, key=len, reverse=True)
+    parts = []
+    for p in items:
+        head = r"\w{0,3}" if p.startswith("*") else ""
+        tail = r"\w*" if p.endswith("*") and len(p) > 1 else ""
+        core = fold_chars(p.strip("*"))
+        parts.append(("" if head else core, head + re.escape(core) + tail))
+    return parts
+
+
 def phrase_body(phrases: list[str] | tuple[str, ...]) -> str:
     """Regex alternation of phrases, longest first.
 
@@ -73,32 +94,49 @@ def phrase_body(phrases: list[str] | tuple[str, ...]) -> str:
     clitics: ``*قصف`` matches وقصف) and a trailing ``*`` admits endings (inflection:
     ``беспилотник*`` matches беспилотника).
     """
-    items = sorted({p for p in phrases if p}, key=len, reverse=True)
-    parts = []
-    for p in items:
-        head = r"\w{0,3}" if p.startswith("*") else ""
-        tail = r"\w*" if p.endswith("*") and len(p) > 1 else ""
-        parts.append(head + re.escape(fold_chars(p.strip("*"))) + tail)
-    return "|".join(parts)
+    return "|".join(source for _lead, source in _phrase_parts(phrases))
+
+
+# re.escape(ch) of a single character, for the characters it changes (all ASCII)
+_ESCAPED = {chr(i): re.escape(chr(i)) for i in range(128) if re.escape(chr(i)) != chr(i)}
+
+#: a phrase list this long is scanned with a factored_alternation when asked (see scan_regex)
+_FACTOR_FROM = 1000
 
 
 def _phrase_tokens(phrase: str) -> list[str]:
     """The regex tokens of one phrase as :func:`phrase_body` writes it: head, escaped letters, tail."""
     head = [r"\w{0,3}"] if phrase.startswith("*") else []
     tail = [r"\w*"] if phrase.endswith("*") and len(phrase) > 1 else []
-    return head + [re.escape(ch) for ch in fold_chars(phrase.strip("*"))] + tail
+    escaped = _ESCAPED.get
+    return head + [escaped(ch, ch) for ch in fold_chars(phrase.strip("*"))] + tail
 
 
-def scan_regex(phrases: list[str] | tuple[str, ...], *, flags: int = re.IGNORECASE) -> re.Pattern[str] | None:
+def scan_regex(
+    phrases: list[str] | tuple[str, ...], *, flags: int = re.IGNORECASE, factored: bool = False
+) -> re.Pattern[str] | None:
     """:func:`phrase_regex` written as a prefix tree (:func:`trie_alternation`).
 
     It matches at the same positions as ``phrase_regex(phrases)``, much faster; read the match
-    itself with ``phrase_regex`` (see :func:`~sitroom.extract.text.finditer_via`). ``None`` when
-    a phrase has no letters ("*", which would match an empty string): use the alternation itself.
+    itself with ``phrase_regex`` or :func:`phrase_reader` (see
+    :func:`~sitroom.extract.text.finditer_via`). ``None`` when a phrase has no letters ("*", which
+    would match an empty string): use the alternation itself. With ``factored``, a long list is
+    written as a :func:`~sitroom.extract.text.factored_alternation` (the same positions, a fraction
+    of the pattern to compile; for lists whose phrases combine a few words, such as demonyms by
+    weapons: scanning it is no faster, so the lists scanned on every document keep the tree).
     """
     if any(p and not p.strip("*") for p in phrases):
         return None
-    body = trie_alternation(_phrase_tokens(p) for p in phrases if p)
+    tokens = [_phrase_tokens(p) for p in phrases if p]
+    if not factored or len(tokens) < _FACTOR_FROM:
+        body = trie_alternation(tokens)
+    else:
+        # a long list of a demonym by a weapon ("russische drohne*", "iranische drohne*"...): the
+        # same alternatives with the words that many phrases share written once, the shorter of
+        # the two cuts; a tenth or less to compile
+        body = min(
+            (factored_alternation(tokens, re.escape(" "), last=last) for last in (False, True)), key=len
+        )
     if not body:
         return re.compile(r"(?!x)x")
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
@@ -112,6 +150,36 @@ def phrase_regex(phrases: list[str] | tuple[str, ...], *, flags: int = re.IGNORE
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)", flags)
 
 
+def phrase_reader(phrases: list[str] | tuple[str, ...], *, flags: int = re.IGNORECASE) -> AlternationReader:
+    """``phrase_regex(phrases)`` as an :class:`~sitroom.extract.text.AlternationReader`: its
+    ``match`` is ``phrase_regex(phrases).match``, compiling only the phrases that can start at the
+    position (for reading what a :func:`scan_regex` found, with ``finditer_via``)."""
+    parts = _phrase_parts(phrases)
+    if not parts:
+        return AlternationReader([("", r"(?!x)x")], prefix="", suffix="")
+    return AlternationReader(parts, prefix=r"(?<!\w)(?:", suffix=r")(?!\w)", flags=flags)
+
+
+class _PhrasePatterns(Mapping[str, re.Pattern[str]]):
+    """``{key: phrase_regex(phrases)}``, each pattern compiled when first asked for."""
+
+    def __init__(self, phrases: dict[str, list[str]]) -> None:
+        self._phrases = phrases
+        self._compiled: dict[str, re.Pattern[str]] = {}
+
+    def __getitem__(self, key: str) -> re.Pattern[str]:
+        found = self._compiled.get(key)
+        if found is None:
+            found = self._compiled[key] = phrase_regex(self._phrases[key])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._phrases)
+
+    def __len__(self) -> int:
+        return len(self._phrases)
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Lexicon:
     language: str
@@ -119,7 +187,7 @@ class Lexicon:
     months: dict[str, int]
     weekdays: dict[str, int]
     numbers: dict[str, int]
-    triggers: dict[str, re.Pattern[str]]
+    triggers: Mapping[str, re.Pattern[str]]  # per weapon class (compiled when first asked for)
     trigger_any: re.Pattern[str]  # one named group per weapon class: (?P<drone>...)|(?P<missile>...)
     trigger_scan: re.Pattern[str]  # the same phrases as a prefix tree: where trigger_any can match
     weak_triggers: re.Pattern[str]
@@ -156,7 +224,7 @@ class Lexicon:
     target_before: re.Pattern[str]
     armed_people: re.Pattern[str]
     claimed_toll: re.Pattern[str]
-    demonyms: re.Pattern[str] | None  # the lexicon's own country adjectives, if any
+    demonyms: AlternationReader | None  # the lexicon's own country adjectives, if any
     demonym_scan: re.Pattern[str] | None  # the same as a prefix tree: where demonyms can match
     demonym_table: dict[str, str]
     demonym_stems: StemIndex
@@ -355,7 +423,6 @@ def _compile(data: dict[str, Any]) -> Lexicon:
             raise DataFileError(
                 f"bad casualty pattern {item['re']!r}: {exc}", source=data["language"]
             ) from exc
-    triggers: dict[str, re.Pattern[str]] = {}
     groups: list[str] = []
     seen: set[str] = set()
     # longest phrases first across classes, so "drone strike" wins over "strike"
@@ -369,8 +436,7 @@ def _compile(data: dict[str, Any]) -> Lexicon:
         if p.lower() not in seen:
             seen.add(p.lower())
             by_len.append((p, cls))
-    for cls, phrases in data["triggers"].items():
-        triggers[cls] = phrase_regex(phrases)
+    triggers = _PhrasePatterns({str(cls): list(phrases) for cls, phrases in data["triggers"].items()})
     for counter, (p, cls) in enumerate(by_len):
         groups.append(f"(?P<{cls}__{counter}>{phrase_body([p])})")
     trigger_re = re.compile(rf"(?<!\w)(?:{'|'.join(groups)})(?!\w)", re.IGNORECASE)
@@ -378,7 +444,7 @@ def _compile(data: dict[str, Any]) -> Lexicon:
 
     demonyms = _table(data, "demonyms")
     places = _table(data, "place_aliases")
-    demonym_re = phrase_regex(list(demonyms)) if demonyms else None
+    demonym_re = phrase_reader(list(demonyms)) if demonyms else None
 
     def alt(key: str) -> str:
         return phrase_body(_list(data, key)) or "(?!x)x"
@@ -447,7 +513,9 @@ def _compile(data: dict[str, Any]) -> Lexicon:
         armed_people=phrase_regex(_list(data, "armed_people")),
         claimed_toll=phrase_regex(_list(data, "claimed_toll_markers")),
         demonyms=demonym_re,
-        demonym_scan=(scan_regex(list(demonyms)) or demonym_re) if demonyms else None,
+        demonym_scan=(
+            (scan_regex(list(demonyms), factored=True) or phrase_regex(list(demonyms))) if demonyms else None
+        ),
         demonym_table=demonyms,
         demonym_stems=StemIndex(demonyms),
         place_aliases=phrase_regex(list(places)) if places else None,

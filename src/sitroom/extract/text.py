@@ -8,16 +8,21 @@ or single initials.
 
 from __future__ import annotations
 
+import importlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "AlternationReader",
     "Sentence",
+    "factored_alternation",
     "finditer_via",
     "fold_chars",
     "fold_letters",
+    "ignorecase_key",
     "split_sentences",
     "trie_alternation",
 ]
@@ -227,8 +232,51 @@ def trie_alternation(alternatives: Iterable[Sequence[str]]) -> str:
     return render(root)
 
 
+def factored_alternation(alternatives: Iterable[Sequence[str]], separator: str, *, last: bool = False) -> str:
+    """:func:`trie_alternation` of the same token sequences, shorter when many share their ends.
+
+    Each sequence is cut before its first ``separator`` token (its last with ``last``) into a
+    head and a rest (the rest starts with the separator, or is empty). Heads followed by the
+    same set of rests share one copy of them: ``(?:trie(heads))(?:trie(rests))``, the rests
+    optional when one is empty (the heads too).
+    ("russische drohne*", "iranische drohne*", "russische rakete*", "iranische rakete*"
+    give ``(?:iranische|russische)(?:\\ (?:drohne\\w*|rakete\\w*))``.) Each part matches the
+    concatenations of its heads and rests, which are the sequences that part was built from, so
+    the whole matches exactly the strings that :func:`trie_alternation` (or a plain alternation)
+    of the sequences matches; like it, it says *where* a match can be, not which one.
+    """
+    rests: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for tokens in alternatives:
+        if not tokens:
+            continue
+        if separator not in tokens:
+            cut = len(tokens)
+        elif last:
+            cut = len(tokens) - 1 - list(reversed(tokens)).index(separator)
+        else:
+            cut = list(tokens).index(separator)
+        rests.setdefault(tuple(tokens[:cut]), set()).add(tuple(tokens[cut:]))
+    groups: dict[frozenset[tuple[str, ...]], list[tuple[str, ...]]] = {}
+    for head, following in rests.items():
+        groups.setdefault(frozenset(following), []).append(head)
+    parts = []
+    for ends, heads in sorted(groups.items(), key=lambda item: sorted(item[1])):
+        lead = trie_alternation(sorted(h for h in heads if h))
+        if lead and () in heads:  # a sequence that starts with the separator
+            lead = f"(?:{lead})?"
+        tails = trie_alternation(sorted(e for e in ends if e))
+        if tails:
+            tails = f"(?:{tails})" + ("?" if () in ends else "")
+        parts.append(f"(?:(?:{lead}){tails})")
+    return "|".join(parts)
+
+
 def finditer_via(
-    scan: re.Pattern[str], exact: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None
+    scan: re.Pattern[str],
+    exact: re.Pattern[str] | AlternationReader,
+    text: str,
+    pos: int = 0,
+    endpos: int | None = None,
 ) -> Iterator[re.Match[str]]:
     """``exact.finditer(text, pos, endpos)``, found faster with ``scan``.
 
@@ -239,8 +287,8 @@ def finditer_via(
     one ``exact.finditer`` gives, and the scan goes on after it as ``finditer`` does.
     """
     end = len(text) if endpos is None else endpos
-    if scan is exact:
-        yield from exact.finditer(text, pos, end)
+    if scan is exact or (isinstance(exact, AlternationReader) and scan is exact.whole_if_compiled):
+        yield from scan.finditer(text, pos, end)
         return
     while pos <= end:
         hit = scan.search(text, pos, end)
@@ -252,3 +300,141 @@ def finditer_via(
             continue
         yield m
         pos = m.end() if m.end() > m.start() else m.end() + 1  # (an empty match: step on)
+
+
+# How CPython's regex engine compares letters under IGNORECASE (the engine's own tables): the
+# simple lower case of a character, and the extra letters it treats as one ("i" and "ı").
+# CPython's own case tables (private): where a Python lacks them, every character gets one key,
+# so a reader compiles the whole alternation, which is slower to start but gives the same matches.
+_tolower: Callable[[int], int] | None
+_EXTRA_CASES: dict[int, tuple[int, ...]]
+try:
+    _tolower = importlib.import_module("_sre").unicode_tolower
+    _EXTRA_CASES = importlib.import_module("re._casefix")._EXTRA_CASES
+except (ImportError, AttributeError):
+    _tolower, _EXTRA_CASES = None, {}
+
+
+def ignorecase_key(ch: str) -> int:
+    """One number per class of characters that ``re.IGNORECASE`` lets match one another.
+
+    Python's regex engine compares the simple lower case of a character (``_sre.unicode_tolower``)
+    with the lower case of a cased pattern letter, or with one of its extra equivalents ("i" and
+    dotless "ı", "s" and long "ſ": ``re._casefix``); an uncased letter matches only itself. So a
+    text character can match a pattern letter only when both have the same key.
+    """
+    if _tolower is None:
+        return 0
+    lower = _tolower(ord(ch))
+    extra = _EXTRA_CASES.get(lower)
+    return min(lower, *extra) if extra else lower
+
+
+class AlternationReader:
+    """``re.compile(prefix + "|".join(sources) + suffix, flags)``, its ``match`` without compiling it.
+
+    Each alternative is ``(lead, source)``: ``source`` is its regex, which matches text only if the
+    text starts with the literal characters ``lead`` (``""`` when nothing is known, as for a
+    ``\\w{0,3}`` head). The whole alternation is one compile of every alternative (a large lexicon's
+    phrase list takes a third of a second); :meth:`match` instead compiles, on first use, the
+    alternation of only those alternatives whose first letters (up to ``depth``) agree with the
+    text at the position, in their original order. At a position the regex engine takes the first
+    alternative, in order, that matches there; an alternative left out cannot match there, so the
+    match (span and text) is the one the whole alternation gives. The other methods compile the
+    whole alternation (once).
+
+    ``prefix`` must be a zero-width assertion (such as ``(?<!\\w)(?:``) and ``suffix`` close it; the
+    alternatives must hold no capture groups.
+    """
+
+    __slots__ = (
+        "_anywhere",
+        "_compiled",
+        "_index",
+        "_key",
+        "_parts",
+        "_prefixes",
+        "_sources",
+        "_whole",
+        "depth",
+        "flags",
+    )
+
+    def __init__(
+        self,
+        alternatives: Iterable[tuple[str, str]],
+        *,
+        prefix: str,
+        suffix: str,
+        flags: int = 0,
+        depth: int = 3,
+    ) -> None:
+        self._parts = (prefix, suffix)
+        self.flags = flags
+        self.depth = depth
+        self._key = ignorecase_key if flags & re.IGNORECASE else ord
+        sources: list[str] = []
+        anywhere: list[int] = []
+        index: dict[tuple[int, ...], list[int]] = {}
+        for i, (lead, source) in enumerate(alternatives):
+            sources.append(source)
+            if lead:
+                index.setdefault(tuple(self._key(ch) for ch in lead[:depth]), []).append(i)
+            else:
+                anywhere.append(i)
+        self._sources = sources
+        self._anywhere = tuple(anywhere)
+        self._index = {key: tuple(indices) for key, indices in index.items()}
+        self._prefixes = {key[:n] for key in index for n in range(1, len(key) + 1)}
+        self._compiled: dict[tuple[int, ...], re.Pattern[str] | None] = {}
+        self._whole: re.Pattern[str] | None = None
+
+    @property
+    def pattern(self) -> str:
+        prefix, suffix = self._parts
+        return prefix + "|".join(self._sources) + suffix
+
+    @property
+    def whole(self) -> re.Pattern[str]:
+        """The whole alternation, compiled (on first use)."""
+        if self._whole is None:
+            self._whole = re.compile(self.pattern, self.flags)
+        return self._whole
+
+    @property
+    def whole_if_compiled(self) -> re.Pattern[str] | None:
+        return self._whole
+
+    def _candidates(self, key: tuple[int, ...]) -> re.Pattern[str] | None:
+        chosen = list(self._anywhere)
+        for n in range(1, len(key) + 1):
+            chosen.extend(self._index.get(key[:n], ()))
+        if not chosen:
+            return None
+        prefix, suffix = self._parts
+        chosen.sort()
+        return re.compile(prefix + "|".join(self._sources[i] for i in chosen) + suffix, self.flags)
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        """``whole.match(text, pos, endpos)``."""
+        end = min(endpos, len(text))
+        key: tuple[int, ...] = ()
+        for ch in text[pos : min(pos + self.depth, end)]:
+            longer = (*key, self._key(ch))
+            if longer not in self._prefixes:
+                break
+            key = longer
+        try:
+            pattern = self._compiled[key]
+        except KeyError:
+            pattern = self._compiled[key] = self._candidates(key)
+        return None if pattern is None else pattern.match(text, pos, endpos)
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.whole.search(text, pos, endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.whole.finditer(text, pos, endpos)
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.whole.fullmatch(text, pos, endpos)
