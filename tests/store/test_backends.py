@@ -16,7 +16,7 @@ import pytest
 
 from sitroom.errors import ConfigError, StoreError
 from sitroom.records import Document, Event, Place, Span
-from sitroom.store import EventFilter, Store
+from sitroom.store import EventFilter, Store, sql
 from sitroom.store.base import COPY_CANDIDATES_PER_KEY, CandidateQuery
 from store.conftest import Backend
 from store.test_sqlite import ERBIL, KHARKIV, KIRISHI, KYIV, ZAPO, doc, event, ingest, mention
@@ -484,11 +484,9 @@ def test_events_in_window_and_undated(corpus: Store) -> None:
     assert [e.id for e in corpus.undated_events()] == ["Z1"]
 
 
-def test_iter_events_streams_in_batches(
-    corpus: Store, backend: Backend, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_iter_events_streams_in_batches(corpus: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     for size in (1, 2, 500):
-        monkeypatch.setattr(backend.module, "_BATCH", size)
+        monkeypatch.setattr(sql, "_BATCH", size)  # the batch size of both backends
         streamed = list(corpus.iter_events())
         assert [e.id for e in streamed] == ["H1", "K1", "I1", "R1", "Z1"]
         assert streamed[0] == corpus.get_event("H1")

@@ -22,17 +22,17 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import re
 import sqlite3
 import string
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import psycopg
@@ -41,39 +41,26 @@ from psycopg.pq import TransactionStatus
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
-from sitroom.errors import ConfigError, StoreError
+from sitroom.errors import StoreError
 from sitroom.records import Document, Event, Mention, Place, Span
 from sitroom.store.base import (
     COPY_CANDIDATES_PER_KEY,
-    PERIODS,
     CandidateQuery,
-    DocumentState,
     EventFilter,
-    Period,
-    Stats,
 )
 from sitroom.store.pg_migrations import LATEST_VERSION, pending
 from sitroom.store.rows import (
-    EVENT_FROM,
-    EVENT_SELECT,
-    MENTION_SELECT,
-    ORPHAN_ACTOR_SQL,
-    ORPHAN_PLACE_SQL,
-    document_from_row,
     event_from_row,
     geo_terms,
-    mention_from_row,
-    orphans_of,
     place_fields,
-    place_key,
     search_words,
     signed64,
     spans_items,
 )
+from sitroom.store.sql import Params, SQLStore
 
 __all__ = ["LOCK_CLASS", "PostgresStore", "search_tokens"]
 
-_BATCH = 500  # events per query when loading mentions or streaming
 _Conn = psycopg.Connection[dict[str, Any]]
 _Row = dict[str, Any]
 
@@ -84,6 +71,13 @@ LOCK_CLASS = int.from_bytes(b"sitr", "big")
 
 _SCHEME = re.compile(r"^\s*postgres(?:ql)?(?:\+[A-Za-z0-9_]+)?://", re.IGNORECASE)
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+@functools.lru_cache(maxsize=512)
+def _pg(sql: str) -> str:
+    """SQL written with ``?`` placeholders (the shared SQL of :mod:`sitroom.store.sql`) as psycopg
+    spells them (``%s``); SQL already in ``%s`` style passes unchanged."""
+    return sql.replace("?", "%s")
 
 
 def _utcnow() -> datetime:
@@ -255,9 +249,6 @@ def _tsquery(text: str) -> str | None:
 
 # ----------------------------------------------------------------------------- SQL
 
-_ORPHAN_PLACE = ORPHAN_PLACE_SQL.format(id="%(id)s")
-_ORPHAN_ACTOR = ORPHAN_ACTOR_SQL.format(id="%(id)s")
-
 # Earliest report first (ISO text in code-point order, as SQLite); then document, position, insertion.
 _MENTION_ORDER = "d.published ASC NULLS LAST, m.doc_id, m.start_offset, m.end_offset, m.id"
 
@@ -341,7 +332,7 @@ def _filter_sql(flt: EventFilter) -> tuple[str, str, list[object]]:
     return cte, (" WHERE " + " AND ".join(where)) if where else "", params
 
 
-class PostgresStore:
+class PostgresStore(SQLStore[_Conn]):
     """A :class:`~sitroom.store.base.Store` in a PostgreSQL database (or one schema of it).
 
     ``url`` is a libpq URL (``postgresql://user:password@host:port/dbname?options=...``;
@@ -352,6 +343,25 @@ class PostgresStore:
     lock, in seconds. ``clock`` returns the current time (aware UTC) for the time stamps.
     """
 
+    _driver_error = psycopg.Error
+    _guard_errors = (psycopg.Error, UnicodeEncodeError)  # a lone surrogate cannot be sent as UTF-8
+    _closing = "connection"
+    _savepoint_action = "starting a savepoint"
+    _document_state_action = "reading a document"
+    _events_by_id_action = "reading events by id"
+    _event_ids_action = "checking event ids"
+    _begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+    _end_read = "ROLLBACK"  # read only: nothing to keep
+    _named_id = "%(id)s"
+    _array_ids = True
+    _mention_order = _MENTION_ORDER
+    _order_by = _ORDER_BY
+    _period_key = _PERIOD_KEY
+    _undated_count = "count(*) FILTER (WHERE e.event_date IS NULL)"
+    _key_collation = ' COLLATE "C"'
+    _no_limit = None
+    _search_mark = "?::tsvector"
+
     def __init__(
         self,
         url: str,
@@ -361,67 +371,15 @@ class PostgresStore:
     ) -> None:
         self._url = _normalise_url(url)
         self.source = _redact(self._url)
-        self.timeout = timeout
-        self._clock = clock or _utcnow
-        self._conn: _Conn | None = None
-        self._lock = threading.RLock()
-        self._depth = 0
+        super().__init__(self.source, timeout=timeout, clock=clock or _utcnow)
         self._lock_key: tuple[int, int] = (LOCK_CLASS, 0)
-        self._orphan_places: set[int] = set()
-        self._orphan_actors: set[int] = set()
 
-    def __repr__(self) -> str:
-        state = "open" if self._conn is not None else "closed"
-        return f"PostgresStore({self.source!r}, {state})"
+    # -- backend hooks ---------------------------------------------------------------------
 
-    # -- lifecycle -------------------------------------------------------------------------
-
-    @property
-    def is_open(self) -> bool:
-        return self._conn is not None
-
-    def open(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                return
-            conn = self._connect()
-            try:
-                self._configure(conn)
-                self._migrate(conn)
-            except psycopg.Error as exc:
-                conn.close()
-                raise StoreError(f"cannot open the database: {self._scrub(exc)}", source=self.source) from exc
-            except BaseException:
-                conn.close()
-                raise
-            self._conn = conn
-
-    def close(self) -> None:
-        with self._lock:
-            conn, self._conn = self._conn, None
-            self._depth = 0
-            self._orphan_places.clear()
-            self._orphan_actors.clear()
-            if conn is None:
-                return
-            try:
-                conn.close()  # the server rolls back an unfinished transaction
-            except psycopg.Error as exc:
-                raise StoreError(
-                    f"closing the connection failed: {self._scrub(exc)}", source=self.source
-                ) from exc
-
-    def __enter__(self) -> Self:
-        self.open()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+    def _message(self, exc: BaseException) -> str:
+        if isinstance(exc, UnicodeEncodeError):
+            return str(exc)
+        return self._scrub(exc)
 
     def _scrub(self, exc: BaseException | str) -> str:
         """An error message without the URL's password, on one line."""
@@ -527,56 +485,19 @@ class PostgresStore:
         becomes a :class:`StoreError` naming ``action``. Writes belong inside :meth:`transaction`
         (which takes the sitroom write lock).
         """
-        with self._guard(action) as conn:
+        with super().connection(action) as conn:
             yield conn
 
-    # -- transactions ----------------------------------------------------------------------
+    def _close_conn(self, conn: _Conn) -> None:
+        conn.close()  # the server rolls back an unfinished transaction
 
-    def _require(self) -> _Conn:
-        if self._conn is None:
-            raise StoreError(
-                "the store is not open; call open() or use it in a with block", source=self.source
-            )
-        return self._conn
-
-    def _execute(self, conn: _Conn, sql: str, action: str) -> None:
-        try:
-            conn.execute(sql)
-        except psycopg.Error as exc:
-            raise StoreError(f"{action} failed: {self._scrub(exc)}", source=self.source) from exc
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One transaction: commit when the block ends, roll back if it raises.
-
-        The outermost block first waits (at most ``timeout``) for the sitroom write lock, so
-        writers on one database never interleave. Nested blocks become savepoints: an inner
-        failure that the caller catches undoes only the inner block. The store's lock is held
-        until the outermost block ends.
-        """
-        with self._lock:
-            conn = self._require()
-            outer = self._depth == 0
-            savepoint = f"sitroom_{self._depth}"
-            if outer:
-                if not conn.closed and conn.info.transaction_status != TransactionStatus.IDLE:
-                    self._rollback(conn, True, "")  # left over by an interrupted read
-                self._execute(conn, "BEGIN", "starting a transaction")
-                self._take_write_lock(conn)
-            else:
-                self._execute(conn, f"SAVEPOINT {savepoint}", "starting a savepoint")
-            self._depth += 1
-            try:
-                yield
-            except BaseException:
-                self._depth -= 1
-                self._rollback(conn, outer, savepoint)
-                raise
-            self._depth -= 1
-            if outer:
-                self._commit(conn)
-            else:
-                self._execute(conn, f"RELEASE SAVEPOINT {savepoint}", "releasing a savepoint")
+    def _begin(self, conn: _Conn) -> None:
+        """``BEGIN``, then wait (at most ``timeout``) for the sitroom write lock, so writers on
+        one database never interleave."""
+        if self._in_transaction(conn):
+            self._rollback(conn, True, "")  # left over by an interrupted read
+        self._execute(conn, "BEGIN", "starting a transaction")
+        self._take_write_lock(conn)
 
     def _take_write_lock(self, conn: _Conn) -> None:
         try:
@@ -591,88 +512,31 @@ class PostgresStore:
             self._rollback(conn, True, "")
             raise
 
-    def _rollback(self, conn: _Conn, outer: bool, savepoint: str) -> None:
-        if outer:
-            self._orphan_places.clear()
-            self._orphan_actors.clear()
-        if conn.closed or conn.info.transaction_status == TransactionStatus.IDLE:
-            return  # nothing to undo (or the connection is gone, and the server undid it)
-        if outer:
-            self._execute(conn, "ROLLBACK", "rolling back")
-        else:
-            self._execute(conn, f"ROLLBACK TO SAVEPOINT {savepoint}", "rolling back to a savepoint")
-            self._execute(conn, f"RELEASE SAVEPOINT {savepoint}", "releasing a savepoint")
+    def _in_transaction(self, conn: _Conn) -> bool:
+        return not conn.closed and conn.info.transaction_status != TransactionStatus.IDLE
 
-    def _commit(self, conn: _Conn) -> None:
-        try:
-            self._collect_orphans(conn)
-            conn.execute("COMMIT")
-        except psycopg.Error as exc:
-            if not conn.closed and conn.info.transaction_status != TransactionStatus.IDLE:
-                self._execute(conn, "ROLLBACK", "rolling back")
-            hint = ""
-            if isinstance(exc, pg_errors.ForeignKeyViolation):
-                hint = " (a mention points to an event that was not saved or was deleted)"
-            raise StoreError(f"commit failed: {self._scrub(exc)}{hint}", source=self.source) from exc
-        finally:
-            self._orphan_places.clear()
-            self._orphan_actors.clear()
+    def _busy(self, conn: _Conn) -> bool:
+        return conn.info.transaction_status != TransactionStatus.IDLE
 
-    def _collect_orphans(self, conn: _Conn) -> None:
-        """Delete the places and actors that lost their last reference in this transaction."""
+    def _commit_hint(self, exc: Exception) -> str:
+        if isinstance(exc, pg_errors.ForeignKeyViolation):
+            return " (a mention points to an event that was not saved or was deleted)"
+        return ""
+
+    def _rows(self, conn: _Conn, sql: str, params: Params = ()) -> list[_Row]:
+        return conn.execute(_pg(sql), params).fetchall()
+
+    def _one(self, conn: _Conn, sql: str, params: Params = ()) -> _Row | None:
+        return conn.execute(_pg(sql), params).fetchone()
+
+    def _exec(self, conn: _Conn, sql: str, params: Params = ()) -> None:
+        conn.execute(_pg(sql), params)
+
+    def _exec_many(self, conn: _Conn, sql: str, rows: Sequence[Params]) -> None:
         with conn.cursor() as cur:
-            if self._orphan_places:
-                cur.executemany(_ORPHAN_PLACE, [{"id": i} for i in sorted(self._orphan_places)])
-            if self._orphan_actors:
-                cur.executemany(_ORPHAN_ACTOR, [{"id": i} for i in sorted(self._orphan_actors)])
+            cur.executemany(_pg(sql), rows)
 
-    def _note_orphans(self, rows: Iterable[_Row]) -> None:
-        places, actors = orphans_of(rows)
-        self._orphan_places |= places
-        self._orphan_actors |= actors
-
-    @contextmanager
-    def _guard(self, action: str) -> Iterator[_Conn]:
-        with self._lock:
-            conn = self._require()
-            try:
-                yield conn
-            except psycopg.Error as exc:
-                raise StoreError(f"{action} failed: {self._scrub(exc)}", source=self.source) from exc
-            except UnicodeEncodeError as exc:  # a lone surrogate cannot be sent as UTF-8
-                raise StoreError(f"{action} failed: {exc}", source=self.source) from exc
-
-    @contextmanager
-    def _write(self, action: str) -> Iterator[_Conn]:
-        with self.transaction(), self._guard(action) as conn:
-            yield conn
-
-    @contextmanager
-    def _read(self, action: str) -> Iterator[_Conn]:
-        """A consistent snapshot for multi-statement reads (or the open transaction's view)."""
-        with self._guard(action) as conn:
-            if self._depth or conn.info.transaction_status != TransactionStatus.IDLE:
-                yield conn
-                return
-            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            try:
-                yield conn
-            finally:
-                if not conn.closed and conn.info.transaction_status != TransactionStatus.IDLE:
-                    conn.execute("ROLLBACK")  # read only: nothing to keep
-
-    def _now(self) -> datetime:
-        return self._clock()
-
-    # -- writes ----------------------------------------------------------------------------
-
-    def _place_id(self, conn: _Conn, place: Place | None) -> int | None:
-        if place is None:
-            return None
-        key = place_key(place)
-        row = conn.execute("SELECT id FROM places WHERE key = %s", (key,)).fetchone()
-        if row is not None:
-            return int(row["id"])
+    def _insert_place(self, conn: _Conn, key: str, place: Place) -> int:
         row = conn.execute(
             "INSERT INTO places(key, name, geo_precision, country, country_code, admin1, latitude,"
             " longitude, kind, gazetteer_id, country_fold, search)"
@@ -686,199 +550,55 @@ class PostgresStore:
         ).fetchone()
         return int(cast(_Row, row)["id"])
 
-    def _actor_id(self, conn: _Conn, name: str | None) -> int | None:
-        if name is None:
-            return None
-        row = conn.execute("SELECT id FROM actors WHERE name = %s", (name,)).fetchone()
-        if row is not None:
-            return int(row["id"])
+    def _insert_actor(self, conn: _Conn, name: str) -> int:
         row = conn.execute(
             "INSERT INTO actors(name, name_fold, search) VALUES (%s, %s, %s::tsvector) RETURNING id",
             (name, name.casefold(), _tsvector(name)),
         ).fetchone()
         return int(cast(_Row, row)["id"])
 
-    def document_state(self, doc: Document) -> DocumentState:
-        with self._guard("reading a document") as conn:
-            row = conn.execute("SELECT fingerprint FROM documents WHERE id = %s", (doc.id,)).fetchone()
-        if row is None:
-            return "new"
-        return "same" if row["fingerprint"] == doc.fingerprint else "changed"
+    def _filter_sql(self, flt: EventFilter) -> tuple[str, str, list[object]]:
+        return _filter_sql(flt)
 
-    def save_document(self, doc: Document) -> None:
-        with self._write(f"saving document {doc.id!r}") as conn:
-            conn.execute(
-                """
-                INSERT INTO documents(id, url, title, outlet, language, published, text, fingerprint, origin,
-                                      ingested_at, search)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::tsvector)
-                ON CONFLICT (id) DO UPDATE SET
-                    url = excluded.url, title = excluded.title, outlet = excluded.outlet,
-                    language = excluded.language, published = excluded.published, text = excluded.text,
-                    fingerprint = excluded.fingerprint, origin = excluded.origin,
-                    ingested_at = excluded.ingested_at, search = excluded.search
-                """,
-                (
-                    doc.id,
-                    doc.url,
-                    doc.title,
-                    doc.outlet,
-                    doc.language,
-                    doc.published.isoformat() if doc.published else None,
-                    doc.text,
-                    doc.fingerprint,
-                    doc.origin,
-                    self._now(),
-                    _tsvector(doc.title or "", doc.text),
-                ),
-            )
+    def _in_ids(self, column: str, ids: list[str]) -> tuple[str, list[object]]:
+        return f"{column} = ANY(%s)", [ids]
 
-    def replace_mentions(self, doc_id: str, mentions: Sequence[tuple[Mention, str]]) -> None:
-        for mention, _ in mentions:
-            if mention.doc_id != doc_id:
-                raise StoreError(
-                    f"a mention of document {mention.doc_id!r} was given for document {doc_id!r}"
-                )
-        with self._write(f"replacing the mentions of document {doc_id!r}") as conn:
-            if (
-                mentions
-                and conn.execute("SELECT 1 FROM documents WHERE id = %s", (doc_id,)).fetchone() is None
-            ):
-                raise StoreError(
-                    f"document {doc_id!r} is not saved: call save_document first", source=self.source
-                )
-            old = conn.execute(
-                "SELECT place_id, actor1_id, actor2_id, claimed_by_id FROM mentions WHERE doc_id = %s",
-                (doc_id,),
-            ).fetchall()
-            self._note_orphans(old)
-            conn.execute("DELETE FROM mentions WHERE doc_id = %s", (doc_id,))
-            rows = [
-                (
-                    doc_id,
-                    event_id,
-                    seq,
-                    m.key,
-                    m.role,
-                    m.event_type,
-                    m.sub_event_type,
-                    m.evidence,
-                    m.start,
-                    m.end,
-                    m.event_date,
-                    m.date_precision,
-                    self._place_id(conn, m.place),
-                    self._actor_id(conn, m.actor1),
-                    self._actor_id(conn, m.actor2),
-                    m.weapon,
-                    m.count,
-                    m.fatalities,
-                    m.injured,
-                    m.intercepted,
-                    self._actor_id(conn, m.claimed_by),
-                    m.hedged,
-                    m.language,
-                    _spans_value(m.spans),
-                    m.extractor,
-                    _tsvector(m.evidence),
-                )
-                for seq, (m, event_id) in enumerate(mentions)
-            ]
-            if rows:
-                with conn.cursor() as cur:
-                    cur.executemany(
-                        """
-                        INSERT INTO mentions(doc_id, event_id, seq, key, role, event_type,
-                            sub_event_type, evidence, start_offset, end_offset, event_date, date_precision,
-                            place_id, actor1_id, actor2_id, weapon, count, fatalities, injured, intercepted,
-                            claimed_by_id, hedged, language, spans, extractor, search)
-                        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,
-                                %s, %s, %s, %s, %s, %s, %s::tsvector)
-                        """,
-                        rows,
-                    )
+    def _after_date_id(self, day: date, event_id: str) -> tuple[str, list[object]]:
+        return "(e.event_date, e.id) > (%s::date, %s)", [day, event_id]
 
-    def save_event(self, event: Event) -> None:
-        with self._write(f"saving event {event.id!r}") as conn:
-            old = conn.execute(
-                "SELECT place_id, actor1_id, actor2_id, claimed_by_id FROM events WHERE id = %s", (event.id,)
-            ).fetchall()
-            now = self._now()
-            conn.execute(
-                """
-                INSERT INTO events(id, event_type, sub_event_type, event_date, date_precision, place_id,
-                    actor1_id, actor2_id, weapon, count, fatalities, fatalities_max, injured, injured_max,
-                    intercepted, claimed_by_id, hedged, created_at, updated_at)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-                ON CONFLICT (id) DO UPDATE SET
-                    event_type = excluded.event_type, sub_event_type = excluded.sub_event_type,
-                    event_date = excluded.event_date, date_precision = excluded.date_precision,
-                    place_id = excluded.place_id, actor1_id = excluded.actor1_id,
-                    actor2_id = excluded.actor2_id, weapon = excluded.weapon, count = excluded.count,
-                    fatalities = excluded.fatalities, fatalities_max = excluded.fatalities_max,
-                    injured = excluded.injured, injured_max = excluded.injured_max,
-                    intercepted = excluded.intercepted, claimed_by_id = excluded.claimed_by_id,
-                    hedged = excluded.hedged, updated_at = excluded.updated_at
-                """,
-                (
-                    event.id,
-                    event.event_type,
-                    event.sub_event_type,
-                    event.event_date,
-                    event.date_precision,
-                    self._place_id(conn, event.place),
-                    self._actor_id(conn, event.actor1),
-                    self._actor_id(conn, event.actor2),
-                    event.weapon,
-                    event.count,
-                    event.fatalities,
-                    event.fatalities_max,
-                    event.injured,
-                    event.injured_max,
-                    event.intercepted,
-                    self._actor_id(conn, event.claimed_by),
-                    event.hedged,
-                    now,
-                    now,
-                ),
-            )
-            self._note_orphans(old)
+    def _now(self) -> datetime:
+        return self._clock()
 
-    def delete_event(self, event_id: str) -> None:
-        """Delete an event that no mention points to any more (else :class:`StoreError`)."""
-        with self._write(f"deleting event {event_id!r}") as conn:
-            row = conn.execute(
-                "SELECT count(*) AS n FROM mentions WHERE event_id = %s", (event_id,)
-            ).fetchone()
-            left = int(cast(_Row, row)["n"])
-            if left:
-                raise StoreError(
-                    f"event {event_id!r} still has {left} mention(s); replace them before deleting it",
-                    source=self.source,
-                )
-            old = conn.execute(
-                "SELECT place_id, actor1_id, actor2_id, claimed_by_id FROM events WHERE id = %s", (event_id,)
-            ).fetchall()
-            self._note_orphans(old)
-            conn.execute("DELETE FROM events WHERE id = %s", (event_id,))
+    def _day(self, value: date | None) -> date | None:
+        return value
+
+    def _flag(self, value: bool | None) -> bool | None:
+        return value
+
+    def _spans(self, spans: Sequence[Span]) -> Jsonb:
+        return _spans_value(spans)
+
+    def _document_search(self, doc: Document) -> tuple[object, ...]:
+        return (_tsvector(doc.title or "", doc.text),)
+
+    def _mention_search(self, mention: Mention) -> tuple[object, ...]:
+        return (_tsvector(mention.evidence),)
+
+    # -- sketches, copies, candidates ------------------------------------------------------
 
     def save_sketch(self, doc_id: str, sketch: Sequence[int], index_keys: Sequence[int]) -> None:
         """Store a document's text sketch and index its smallest hashes (see dedupe.text_sketch)."""
         with self._write(f"saving the sketch of document {doc_id!r}") as conn:
-            row = conn.execute("SELECT pk FROM documents WHERE id = %s", (doc_id,)).fetchone()
-            if row is None:
-                raise StoreError(
-                    f"document {doc_id!r} is not saved: call save_document first", source=self.source
-                )
+            pk = self._document_pk(conn, doc_id)
             conn.execute(
                 "INSERT INTO document_sketches(doc_id, sketch) VALUES (%s, %s::bigint[])"
                 " ON CONFLICT (doc_id) DO UPDATE SET sketch = excluded.sketch",
                 (doc_id, list(sketch)),
             )
-            conn.execute("DELETE FROM sketch_keys WHERE doc_pk = %s", (row["pk"],))
+            conn.execute("DELETE FROM sketch_keys WHERE doc_pk = %s", (pk,))
             conn.execute(
                 "INSERT INTO sketch_keys(hash, doc_pk) SELECT DISTINCT unnest(%s::bigint[]), %s",
-                ([signed64(k) for k in index_keys], row["pk"]),
+                ([signed64(k) for k in index_keys], pk),
             )
 
     def link_copy(self, doc_id: str, copy_of: str, similarity: float) -> None:
@@ -888,39 +608,6 @@ class PostgresStore:
                 " ON CONFLICT (doc_id, copy_of) DO UPDATE SET similarity = excluded.similarity",
                 (doc_id, copy_of, similarity),
             )
-
-    # -- reads -----------------------------------------------------------------------------
-
-    def _load_events(self, conn: _Conn, rows: Sequence[_Row]) -> list[Event]:
-        """Events for ``rows`` (from ``EVENT_SELECT``), in that order, with their mentions."""
-        by_event: dict[str, list[Mention]] = {str(r["id"]): [] for r in rows}
-        ids = list(by_event)
-        for i in range(0, len(ids), _BATCH):
-            chunk = ids[i : i + _BATCH]
-            sql = f"{MENTION_SELECT} WHERE m.event_id = ANY(%s) ORDER BY {_MENTION_ORDER}"
-            for mrow in conn.execute(sql, (chunk,)):
-                by_event[str(mrow["event_id"])].append(mention_from_row(mrow))
-        return [event_from_row(r, tuple(by_event[str(r["id"])])) for r in rows]
-
-    def _select_rows(self, conn: _Conn, where: str, params: Sequence[object]) -> list[_Row]:
-        return conn.execute(f"{EVENT_SELECT}{EVENT_FROM} {where}", params).fetchall()
-
-    def _select_events(self, conn: _Conn, where: str, params: Sequence[object]) -> list[Event]:
-        return self._load_events(conn, self._select_rows(conn, where, params))
-
-    def get_event(self, event_id: str) -> Event | None:
-        with self._read(f"reading event {event_id!r}") as conn:
-            events = self._select_events(conn, "WHERE e.id = %s", (event_id,))
-        return events[0] if events else None
-
-    def get_document(self, doc_id: str) -> Document | None:
-        with self._guard(f"reading document {doc_id!r}") as conn:
-            row = conn.execute(
-                "SELECT id, url, title, outlet, language, published, text, origin"
-                " FROM documents WHERE id = %s",
-                (doc_id,),
-            ).fetchone()
-        return None if row is None else document_from_row(row)
 
     def copy_candidates(self, index_keys: Sequence[int]) -> list[tuple[str, list[int]]]:
         """Stored documents that share one of ``index_keys`` (at most
@@ -958,20 +645,6 @@ class PostgresStore:
             ).fetchall()
         return [(str(r["other"]), float(r["similarity"])) for r in rows]
 
-    def event_ids_for_document(self, doc_id: str) -> list[str]:
-        """Ids of the events the document's mentions point to (to revisit after replacing them)."""
-        with self._guard(f"reading the events of document {doc_id!r}") as conn:
-            rows = conn.execute(
-                "SELECT DISTINCT event_id FROM mentions WHERE doc_id = %s ORDER BY event_id", (doc_id,)
-            ).fetchall()
-        return [str(r["event_id"]) for r in rows]
-
-    def events_in_window(self, start: date, end: date) -> list[Event]:
-        with self._read("reading events in a date window") as conn:
-            return self._select_events(
-                conn, "WHERE e.event_date BETWEEN %s AND %s ORDER BY e.event_date, e.id", (start, end)
-            )
-
     def candidate_events(self, query: CandidateQuery) -> list[Event]:
         """Events matching ``query`` *without their mentions* (``mentions == ()``): dated ones
         by (date, id), then undated ones by id."""
@@ -991,113 +664,3 @@ class PostgresStore:
         with self._guard("reading candidate events") as conn:
             rows = self._select_rows(conn, f"{where} ORDER BY e.event_date ASC NULLS LAST, e.id", params)
         return [event_from_row(r, ()) for r in rows]
-
-    def events_by_id(self, event_ids: Sequence[str]) -> list[Event]:
-        """The events with these ids, with their mentions, in the order given (unknown ids are
-        left out)."""
-        if not event_ids:
-            return []
-        with self._read("reading events by id") as conn:
-            found = {
-                e.id: e for e in self._select_events(conn, "WHERE e.id = ANY(%s)", (list(set(event_ids)),))
-            }
-        return [found[i] for i in event_ids if i in found]
-
-    def existing_event_ids(self, event_ids: Sequence[str]) -> set[str]:
-        """Which of ``event_ids`` are stored."""
-        if not event_ids:
-            return set()
-        with self._guard("checking event ids") as conn:
-            rows = conn.execute(
-                "SELECT id FROM events WHERE id = ANY(%s)", (list(set(event_ids)),)
-            ).fetchall()
-        return {str(r["id"]) for r in rows}
-
-    def undated_events(self) -> list[Event]:
-        with self._read("reading undated events") as conn:
-            return self._select_events(conn, "WHERE e.event_date IS NULL ORDER BY e.id", ())
-
-    def query_events(self, flt: EventFilter) -> list[Event]:
-        cte, where, params = _filter_sql(flt)
-        sql = f"{cte}{EVENT_SELECT}{EVENT_FROM}{where} ORDER BY {_ORDER_BY[flt.order]} LIMIT %s OFFSET %s"
-        with self._read("querying events") as conn:
-            rows = conn.execute(sql, [*params, flt.limit, flt.offset]).fetchall()
-            return self._load_events(conn, rows)
-
-    def count_events(self, flt: EventFilter) -> int:
-        """How many events match ``flt`` (``limit`` and ``offset`` are ignored)."""
-        cte, where, params = _filter_sql(flt)
-        with self._guard("counting events") as conn:
-            row = conn.execute(f"{cte} SELECT count(*) AS n{EVENT_FROM}{where}", params).fetchone()
-        return int(cast(_Row, row)["n"])
-
-    def iter_events(self) -> Iterator[Event]:
-        """Every event, dated ones by (date, id) then undated ones by id, read in batches."""
-        last: tuple[date, str] | None = None
-        while True:
-            with self._read("streaming events") as conn:
-                if last is None:
-                    batch = self._select_events(
-                        conn, f"WHERE e.event_date IS NOT NULL ORDER BY e.event_date, e.id LIMIT {_BATCH}", ()
-                    )
-                else:
-                    batch = self._select_events(
-                        conn,
-                        "WHERE e.event_date IS NOT NULL AND (e.event_date, e.id) > (%s::date, %s)"
-                        f" ORDER BY e.event_date, e.id LIMIT {_BATCH}",
-                        last,
-                    )
-            yield from batch
-            if len(batch) < _BATCH:
-                break
-            last = (cast(date, batch[-1].event_date), batch[-1].id)
-        last_id = ""
-        while True:
-            with self._read("streaming events") as conn:
-                batch = self._select_events(
-                    conn, f"WHERE e.event_date IS NULL AND e.id > %s ORDER BY e.id LIMIT {_BATCH}", (last_id,)
-                )
-            yield from batch
-            if len(batch) < _BATCH:
-                break
-            last_id = batch[-1].id
-
-    def stats(self, by: Period = "week", flt: EventFilter | None = None) -> Stats:
-        """Counts of the events matching ``flt`` (all when ``None``; ``limit``/``offset`` ignored)."""
-        if by not in PERIODS:
-            raise ConfigError(f"unknown period {by!r}; expected one of {', '.join(PERIODS)}")
-        cte, where, params = _filter_sql(flt or EventFilter())
-
-        def grouped(conn: _Conn, key: str, order: str) -> tuple[tuple[str, int], ...]:
-            sql = (
-                f"{cte} SELECT key, count(*) AS n FROM (SELECT {key} AS key{EVENT_FROM}{where}) AS keyed"
-                f" WHERE key IS NOT NULL GROUP BY key ORDER BY {order}"
-            )
-            return tuple((str(r["key"]), int(r["n"])) for r in conn.execute(sql, params))
-
-        with self._read("computing statistics") as conn:
-            row = cast(
-                _Row,
-                conn.execute(
-                    f"{cte} SELECT count(*) AS total, count(*) FILTER (WHERE e.event_date IS NULL) AS undated"
-                    f"{EVENT_FROM}{where}",
-                    params,
-                ).fetchone(),
-            )
-            return Stats(
-                by=by,
-                total=int(row["total"]),
-                undated=int(row["undated"]),
-                periods=grouped(conn, _PERIOD_KEY[by], 'key COLLATE "C"'),
-                event_types=grouped(conn, "e.event_type", 'n DESC, key COLLATE "C"'),
-                sub_event_types=grouped(conn, "e.sub_event_type", 'n DESC, key COLLATE "C"'),
-                countries=grouped(conn, "coalesce(p.country, 'unknown')", 'n DESC, key COLLATE "C"'),
-            )
-
-    def counts(self) -> dict[str, int]:
-        with self._read("counting rows") as conn:
-            out: dict[str, int] = {}
-            for table in ("documents", "mentions", "events", "places", "actors"):
-                row = conn.execute(f"SELECT count(*) AS n FROM {table}").fetchone()
-                out[table] = int(cast(_Row, row)["n"])
-            return out

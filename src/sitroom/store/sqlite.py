@@ -15,51 +15,38 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Self, cast
+from typing import cast
 
-from sitroom.errors import ConfigError, StoreError
+from sitroom.errors import StoreError
 from sitroom.geo import EARTH_RADIUS_KM, haversine_km
-from sitroom.records import Document, Event, Mention, Place, Span
+from sitroom.records import Event, Place, Span
 from sitroom.store.base import (
     COPY_CANDIDATES_PER_KEY,
-    PERIODS,
     CandidateQuery,
-    DocumentState,
     EventFilter,
-    Period,
-    Stats,
 )
 from sitroom.store.migrations import LATEST_VERSION, SEARCH_KINDS, pending
 from sitroom.store.rows import (
     EVENT_FROM,
     EVENT_SELECT,
-    MENTION_SELECT,
-    ORPHAN_ACTOR_SQL,
-    ORPHAN_PLACE_SQL,
-    document_from_row,
     event_from_row,
     geo_terms,
-    mention_from_row,
-    orphans_of,
     place_fields,
-    place_key,
     search_words,
     signed64,
     spans_items,
 )
+from sitroom.store.sql import Params, SQLStore
 
 __all__ = ["EARTH_RADIUS_KM", "MEMORY", "SQLiteStore", "haversine_km"]
 
 #: Path of a private in-memory database (gone when the store closes).
 MEMORY = ":memory:"
-_BATCH = 500  # events per query when loading mentions or streaming
 
 
 def _sql_fold(value: object) -> str | None:
@@ -81,10 +68,6 @@ def _stamp(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
-def _db_bool(value: bool | None) -> int | None:
-    return None if value is None else int(value)
-
-
 def _spans_json(spans: Sequence[Span]) -> str:
     return json.dumps(spans_items(spans), ensure_ascii=False)
 
@@ -95,9 +78,6 @@ def _fts_query(text: str) -> str:
         '"' + word.replace('"', '""') + '"' + ("*" if prefix else "") for word, prefix in search_words(text)
     )
 
-
-_ORPHAN_PLACE = ORPHAN_PLACE_SQL.format(id=":id")
-_ORPHAN_ACTOR = ORPHAN_ACTOR_SQL.format(id=":id")
 
 # Earliest report first; then document, position in it, insertion order.
 _MENTION_ORDER = "d.published IS NULL, d.published, m.doc_id, m.start_offset, m.end_offset, m.id"
@@ -186,13 +166,31 @@ def _filter_sql(flt: EventFilter) -> tuple[str, str, list[object]]:
     return cte, (" WHERE " + " AND ".join(where)) if where else "", params
 
 
-class SQLiteStore:
+class SQLiteStore(SQLStore[sqlite3.Connection]):
     """A :class:`~sitroom.store.base.Store` in one SQLite file (or ``":memory:"``).
 
     The constructor only records its arguments; :meth:`open` (or ``with store:``) connects,
     creates a missing parent folder, sets the PRAGMAs and applies pending migrations.
     ``clock`` returns the current time (aware UTC) for ``ingested_at``/``created_at``/``updated_at``.
     """
+
+    _driver_error = sqlite3.Error
+    _guard_errors = (sqlite3.Error,)
+    _closing = "database"
+    _savepoint_action = "starting a transaction"
+    _document_state_action = "read a document"
+    _events_by_id_action = "reading events"
+    _event_ids_action = "looking up event ids"
+    _begin_read = "BEGIN"
+    _end_read = "COMMIT"
+    _named_id = ":id"
+    _array_ids = False
+    _mention_order = _MENTION_ORDER
+    _order_by = _ORDER_BY
+    _period_key = _PERIOD_KEY
+    _undated_count = "coalesce(sum(e.event_date IS NULL), 0)"
+    _key_collation = ""
+    _no_limit = -1
 
     def __init__(
         self,
@@ -202,64 +200,9 @@ class SQLiteStore:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.path = os.fspath(path)
-        self.timeout = timeout
-        self._clock = clock or _utcnow
-        self._conn: sqlite3.Connection | None = None
-        self._lock = threading.RLock()
-        self._depth = 0
-        self._orphan_places: set[int] = set()
-        self._orphan_actors: set[int] = set()
+        super().__init__(self.path, timeout=timeout, clock=clock or _utcnow)
 
-    def __repr__(self) -> str:
-        state = "open" if self._conn is not None else "closed"
-        return f"SQLiteStore({self.path!r}, {state})"
-
-    # -- lifecycle -------------------------------------------------------------------------
-
-    @property
-    def is_open(self) -> bool:
-        return self._conn is not None
-
-    def open(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                return
-            conn = self._connect()
-            try:
-                self._configure(conn)
-                self._migrate(conn)
-            except sqlite3.Error as exc:
-                conn.close()
-                raise StoreError(f"cannot open the database: {exc}", source=self.path) from exc
-            except BaseException:
-                conn.close()
-                raise
-            self._conn = conn
-
-    def close(self) -> None:
-        with self._lock:
-            conn, self._conn = self._conn, None
-            self._depth = 0
-            self._orphan_places.clear()
-            self._orphan_actors.clear()
-            if conn is None:
-                return
-            try:
-                conn.close()  # an unfinished transaction is rolled back
-            except sqlite3.Error as exc:
-                raise StoreError(f"closing the database failed: {exc}", source=self.path) from exc
-
-    def __enter__(self) -> Self:
-        self.open()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+    # -- backend hooks ---------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
         if not self.path:
@@ -359,132 +302,36 @@ class SQLiteStore:
             rows = conn.execute("SELECT version, applied_at FROM schema_migrations ORDER BY version")
             return [(int(r[0]), str(r[1])) for r in rows]
 
-    @contextmanager
-    def connection(self, action: str) -> Iterator[sqlite3.Connection]:
-        """The open connection under the store's lock, for modules that keep tables of their own
-        (:mod:`sitroom.watch.state`). A :class:`sqlite3.Error` raised in the block becomes a
-        :class:`StoreError` naming ``action``. Writes belong inside :meth:`transaction`.
-        """
-        with self._guard(action) as conn:
-            yield conn
+    def _close_conn(self, conn: sqlite3.Connection) -> None:
+        conn.close()
 
-    # -- transactions ----------------------------------------------------------------------
+    def _begin(self, conn: sqlite3.Connection) -> None:
+        self._execute(conn, "BEGIN IMMEDIATE", "starting a transaction")
 
-    def _require(self) -> sqlite3.Connection:
-        if self._conn is None:
-            raise StoreError("the store is not open; call open() or use it in a with block", source=self.path)
-        return self._conn
+    def _in_transaction(self, conn: sqlite3.Connection) -> bool:
+        return conn.in_transaction
 
-    def _execute(self, conn: sqlite3.Connection, sql: str, action: str) -> None:
-        try:
-            conn.execute(sql)
-        except sqlite3.Error as exc:
-            raise StoreError(f"{action} failed: {exc}", source=self.path) from exc
+    def _busy(self, conn: sqlite3.Connection) -> bool:
+        return conn.in_transaction
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One transaction: commit when the block ends, roll back if it raises.
+    def _commit_hint(self, exc: Exception) -> str:
+        if "FOREIGN KEY" in str(exc):
+            return " (a mention points to an event that was not saved or was deleted)"
+        return ""
 
-        Nested blocks become savepoints: an inner failure that the caller catches undoes only
-        the inner block. The store's lock is held until the outermost block ends.
-        """
-        with self._lock:
-            conn = self._require()
-            outer = self._depth == 0
-            savepoint = f"sitroom_{self._depth}"
-            self._execute(
-                conn, "BEGIN IMMEDIATE" if outer else f"SAVEPOINT {savepoint}", "starting a transaction"
-            )
-            self._depth += 1
-            try:
-                yield
-            except BaseException:
-                self._depth -= 1
-                self._rollback(conn, outer, savepoint)
-                raise
-            self._depth -= 1
-            if outer:
-                self._commit(conn)
-            else:
-                self._execute(conn, f"RELEASE {savepoint}", "releasing a savepoint")
+    def _rows(self, conn: sqlite3.Connection, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        return conn.execute(sql, params).fetchall()
 
-    def _rollback(self, conn: sqlite3.Connection, outer: bool, savepoint: str) -> None:
-        if outer:
-            self._orphan_places.clear()
-            self._orphan_actors.clear()
-        if not conn.in_transaction:
-            return  # SQLite already rolled back (e.g. after a disk-full error)
-        if outer:
-            self._execute(conn, "ROLLBACK", "rolling back")
-        else:
-            self._execute(conn, f"ROLLBACK TO {savepoint}", "rolling back to a savepoint")
-            self._execute(conn, f"RELEASE {savepoint}", "releasing a savepoint")
+    def _one(self, conn: sqlite3.Connection, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        return cast("sqlite3.Row | None", conn.execute(sql, params).fetchone())
 
-    def _commit(self, conn: sqlite3.Connection) -> None:
-        try:
-            self._collect_orphans(conn)
-            conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                self._execute(conn, "ROLLBACK", "rolling back")
-            hint = ""
-            if "FOREIGN KEY" in str(exc):
-                hint = " (a mention points to an event that was not saved or was deleted)"
-            raise StoreError(f"commit failed: {exc}{hint}", source=self.path) from exc
-        finally:
-            self._orphan_places.clear()
-            self._orphan_actors.clear()
+    def _exec(self, conn: sqlite3.Connection, sql: str, params: Params = ()) -> None:
+        conn.execute(sql, params)
 
-    def _collect_orphans(self, conn: sqlite3.Connection) -> None:
-        """Delete the places and actors that lost their last reference in this transaction."""
-        conn.executemany(_ORPHAN_PLACE, [{"id": i} for i in sorted(self._orphan_places)])
-        conn.executemany(_ORPHAN_ACTOR, [{"id": i} for i in sorted(self._orphan_actors)])
+    def _exec_many(self, conn: sqlite3.Connection, sql: str, rows: Sequence[Params]) -> None:
+        conn.executemany(sql, rows)
 
-    def _note_orphans(self, rows: Iterable[sqlite3.Row]) -> None:
-        places, actors = orphans_of(rows)
-        self._orphan_places |= places
-        self._orphan_actors |= actors
-
-    @contextmanager
-    def _guard(self, action: str) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            conn = self._require()
-            try:
-                yield conn
-            except sqlite3.Error as exc:
-                raise StoreError(f"{action} failed: {exc}", source=self.path) from exc
-
-    @contextmanager
-    def _write(self, action: str) -> Iterator[sqlite3.Connection]:
-        with self.transaction(), self._guard(action) as conn:
-            yield conn
-
-    @contextmanager
-    def _read(self, action: str) -> Iterator[sqlite3.Connection]:
-        """A consistent snapshot for multi-statement reads (or the open transaction's view)."""
-        with self._guard(action) as conn:
-            if self._depth or conn.in_transaction:
-                yield conn
-                return
-            conn.execute("BEGIN")
-            try:
-                yield conn
-            finally:
-                if conn.in_transaction:
-                    conn.execute("COMMIT")
-
-    def _now(self) -> str:
-        return _stamp(self._clock())
-
-    # -- writes ----------------------------------------------------------------------------
-
-    def _place_id(self, conn: sqlite3.Connection, place: Place | None) -> int | None:
-        if place is None:
-            return None
-        key = place_key(place)
-        row = conn.execute("SELECT id FROM places WHERE key = ?", (key,)).fetchone()
-        if row is not None:
-            return int(row[0])
+    def _insert_place(self, conn: sqlite3.Connection, key: str, place: Place) -> int:
         cursor = conn.execute(
             "INSERT INTO places(key, name, geo_precision, country, country_code, admin1, latitude, longitude,"
             " kind, gazetteer_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -492,21 +339,33 @@ class SQLiteStore:
         )
         return int(cast(int, cursor.lastrowid))
 
-    def _actor_id(self, conn: sqlite3.Connection, name: str | None) -> int | None:
-        if name is None:
-            return None
-        row = conn.execute("SELECT id FROM actors WHERE name = ?", (name,)).fetchone()
-        if row is not None:
-            return int(row[0])
+    def _insert_actor(self, conn: sqlite3.Connection, name: str) -> int:
         cursor = conn.execute("INSERT INTO actors(name) VALUES (?)", (name,))
         return int(cast(int, cursor.lastrowid))
 
-    def document_state(self, doc: Document) -> DocumentState:
-        with self._guard("read a document") as conn:
-            row = conn.execute("SELECT fingerprint FROM documents WHERE id = ?", (doc.id,)).fetchone()
-        if row is None:
-            return "new"
-        return "same" if row[0] == doc.fingerprint else "changed"
+    def _filter_sql(self, flt: EventFilter) -> tuple[str, str, list[object]]:
+        return _filter_sql(flt)
+
+    def _in_ids(self, column: str, ids: list[str]) -> tuple[str, list[object]]:
+        return f"{column} IN ({', '.join('?' * len(ids))})", list(ids)
+
+    def _after_date_id(self, day: date, event_id: str) -> tuple[str, list[object]]:
+        text = day.isoformat()
+        return "(e.event_date > ? OR (e.event_date = ? AND e.id > ?))", [text, text, event_id]
+
+    def _now(self) -> str:
+        return _stamp(self._clock())
+
+    def _day(self, value: date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    def _flag(self, value: bool | None) -> int | None:
+        return None if value is None else int(value)
+
+    def _spans(self, spans: Sequence[Span]) -> str:
+        return _spans_json(spans)
+
+    # -- the document text index (schema version 4) -----------------------------------------
 
     def _index_document(self, conn: sqlite3.Connection, doc_id: str, add: bool) -> None:
         """Add the document's title and text to ``search``, or remove them (schema version 4)."""
@@ -524,209 +383,34 @@ class SQLiteStore:
         found = conn.execute("SELECT 1 FROM mentions WHERE doc_id = ? LIMIT 1", (doc_id,)).fetchone()
         return found is not None
 
-    def save_document(self, doc: Document) -> None:
-        with self._write(f"saving document {doc.id!r}") as conn:
-            indexed = self._has_mentions(conn, doc.id)
-            if indexed:
-                self._index_document(conn, doc.id, add=False)
-            conn.execute(
-                """
-                INSERT INTO documents(id, url, title, outlet, language, published, text, fingerprint, origin,
-                                      ingested_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET
-                    url = excluded.url, title = excluded.title, outlet = excluded.outlet,
-                    language = excluded.language, published = excluded.published, text = excluded.text,
-                    fingerprint = excluded.fingerprint, origin = excluded.origin,
-                    ingested_at = excluded.ingested_at
-                """,
-                (
-                    doc.id,
-                    doc.url,
-                    doc.title,
-                    doc.outlet,
-                    doc.language,
-                    doc.published.isoformat() if doc.published else None,
-                    doc.text,
-                    doc.fingerprint,
-                    doc.origin,
-                    self._now(),
-                ),
-            )
-            if indexed:
-                self._index_document(conn, doc.id, add=True)
+    @contextmanager
+    def _document_saving(self, conn: sqlite3.Connection, doc_id: str) -> Iterator[None]:
+        """A document's text is in the index while it has mentions: take it out, then back."""
+        indexed = self._has_mentions(conn, doc_id)
+        if indexed:
+            self._index_document(conn, doc_id, add=False)
+        yield
+        if indexed:
+            self._index_document(conn, doc_id, add=True)
 
-    def replace_mentions(self, doc_id: str, mentions: Sequence[tuple[Mention, str]]) -> None:
-        for mention, _ in mentions:
-            if mention.doc_id != doc_id:
-                raise StoreError(
-                    f"a mention of document {mention.doc_id!r} was given for document {doc_id!r}"
-                )
-        with self._write(f"replacing the mentions of document {doc_id!r}") as conn:
-            if (
-                mentions
-                and conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is None
-            ):
-                raise StoreError(
-                    f"document {doc_id!r} is not saved: call save_document first", source=self.path
-                )
-            old = conn.execute(
-                "SELECT place_id, actor1_id, actor2_id, claimed_by_id FROM mentions WHERE doc_id = ?",
-                (doc_id,),
-            ).fetchall()
-            self._note_orphans(old)
-            if bool(old) != bool(mentions):  # its text is searchable while it has mentions
-                self._index_document(conn, doc_id, add=bool(mentions))
-            conn.execute("DELETE FROM mentions WHERE doc_id = ?", (doc_id,))
-            for seq, (m, event_id) in enumerate(mentions):
-                conn.execute(
-                    """
-                    INSERT INTO mentions(doc_id, event_id, seq, key, role, event_type, sub_event_type,
-                        evidence, start_offset, end_offset, event_date, date_precision, place_id, actor1_id,
-                        actor2_id, weapon, count, fatalities, injured, intercepted, claimed_by_id, hedged,
-                        language, spans, extractor)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                    (
-                        doc_id,
-                        event_id,
-                        seq,
-                        m.key,
-                        m.role,
-                        m.event_type,
-                        m.sub_event_type,
-                        m.evidence,
-                        m.start,
-                        m.end,
-                        m.event_date.isoformat() if m.event_date else None,
-                        m.date_precision,
-                        self._place_id(conn, m.place),
-                        self._actor_id(conn, m.actor1),
-                        self._actor_id(conn, m.actor2),
-                        m.weapon,
-                        m.count,
-                        m.fatalities,
-                        m.injured,
-                        _db_bool(m.intercepted),
-                        self._actor_id(conn, m.claimed_by),
-                        int(m.hedged),
-                        m.language,
-                        _spans_json(m.spans),
-                        m.extractor,
-                    ),
-                )
+    def _mentions_replacing(self, conn: sqlite3.Connection, doc_id: str, had: bool, will: bool) -> None:
+        if had != will:  # its text is searchable while it has mentions
+            self._index_document(conn, doc_id, add=will)
 
-    def save_event(self, event: Event) -> None:
-        with self._write(f"saving event {event.id!r}") as conn:
-            old = conn.execute(
-                "SELECT place_id, actor1_id, actor2_id, claimed_by_id FROM events WHERE id = ?", (event.id,)
-            ).fetchall()
-            now = self._now()
-            conn.execute(
-                """
-                INSERT INTO events(id, event_type, sub_event_type, event_date, date_precision, place_id,
-                    actor1_id, actor2_id, weapon, count, fatalities, fatalities_max, injured, injured_max,
-                    intercepted, claimed_by_id, hedged, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET
-                    event_type = excluded.event_type, sub_event_type = excluded.sub_event_type,
-                    event_date = excluded.event_date, date_precision = excluded.date_precision,
-                    place_id = excluded.place_id, actor1_id = excluded.actor1_id,
-                    actor2_id = excluded.actor2_id, weapon = excluded.weapon, count = excluded.count,
-                    fatalities = excluded.fatalities, fatalities_max = excluded.fatalities_max,
-                    injured = excluded.injured, injured_max = excluded.injured_max,
-                    intercepted = excluded.intercepted, claimed_by_id = excluded.claimed_by_id,
-                    hedged = excluded.hedged, updated_at = excluded.updated_at
-                """,
-                (
-                    event.id,
-                    event.event_type,
-                    event.sub_event_type,
-                    event.event_date.isoformat() if event.event_date else None,
-                    event.date_precision,
-                    self._place_id(conn, event.place),
-                    self._actor_id(conn, event.actor1),
-                    self._actor_id(conn, event.actor2),
-                    event.weapon,
-                    event.count,
-                    event.fatalities,
-                    event.fatalities_max,
-                    event.injured,
-                    event.injured_max,
-                    _db_bool(event.intercepted),
-                    self._actor_id(conn, event.claimed_by),
-                    int(event.hedged),
-                    now,
-                    now,
-                ),
-            )
-            self._note_orphans(old)
-
-    def delete_event(self, event_id: str) -> None:
-        """Delete an event that no mention points to any more (else :class:`StoreError`)."""
-        with self._write(f"deleting event {event_id!r}") as conn:
-            left = int(
-                conn.execute("SELECT count(*) FROM mentions WHERE event_id = ?", (event_id,)).fetchone()[0]
-            )
-            if left:
-                raise StoreError(
-                    f"event {event_id!r} still has {left} mention(s); replace them before deleting it",
-                    source=self.path,
-                )
-            old = conn.execute(
-                "SELECT place_id, actor1_id, actor2_id, claimed_by_id FROM events WHERE id = ?", (event_id,)
-            ).fetchall()
-            self._note_orphans(old)
-            conn.execute("DELETE FROM events WHERE id = ?", (event_id,))
-
-    # -- reads -----------------------------------------------------------------------------
-
-    def _load_events(self, conn: sqlite3.Connection, rows: Sequence[sqlite3.Row]) -> list[Event]:
-        """Events for ``rows`` (from ``EVENT_SELECT``), in that order, with their mentions."""
-        by_event: dict[str, list[Mention]] = {str(r["id"]): [] for r in rows}
-        ids = list(by_event)
-        for i in range(0, len(ids), _BATCH):
-            chunk = ids[i : i + _BATCH]
-            marks = ", ".join("?" * len(chunk))
-            sql = f"{MENTION_SELECT} WHERE m.event_id IN ({marks}) ORDER BY {_MENTION_ORDER}"
-            for mrow in conn.execute(sql, chunk):
-                by_event[str(mrow["event_id"])].append(mention_from_row(mrow))
-        return [event_from_row(r, tuple(by_event[str(r["id"])])) for r in rows]
-
-    def _select_events(self, conn: sqlite3.Connection, where: str, params: Sequence[object]) -> list[Event]:
-        rows = conn.execute(f"{EVENT_SELECT}{EVENT_FROM} {where}", params).fetchall()
-        return self._load_events(conn, rows)
-
-    def get_event(self, event_id: str) -> Event | None:
-        with self._read(f"reading event {event_id!r}") as conn:
-            events = self._select_events(conn, "WHERE e.id = ?", (event_id,))
-        return events[0] if events else None
-
-    def get_document(self, doc_id: str) -> Document | None:
-        with self._guard(f"reading document {doc_id!r}") as conn:
-            row = conn.execute(
-                "SELECT id, url, title, outlet, language, published, text, origin"
-                " FROM documents WHERE id = ?",
-                (doc_id,),
-            ).fetchone()
-        return None if row is None else document_from_row(row)
+    # -- sketches, copies, candidates ------------------------------------------------------
 
     def save_sketch(self, doc_id: str, sketch: Sequence[int], index_keys: Sequence[int]) -> None:
         """Store a document's text sketch and index its smallest hashes (see dedupe.text_sketch)."""
         with self._guard(f"saving the sketch of document {doc_id!r}") as conn:
-            row = conn.execute("SELECT pk FROM documents WHERE id = ?", (doc_id,)).fetchone()
-            if row is None:
-                raise StoreError(
-                    f"document {doc_id!r} is not saved: call save_document first", source=self.path
-                )
+            pk = self._document_pk(conn, doc_id)
             conn.execute(
                 "INSERT OR REPLACE INTO document_sketches(doc_id, sketch) VALUES (?, ?)",
                 (doc_id, json.dumps(list(sketch))),
             )
-            conn.execute("DELETE FROM sketch_keys WHERE doc_pk = ?", (row[0],))
+            conn.execute("DELETE FROM sketch_keys WHERE doc_pk = ?", (pk,))
             conn.executemany(
                 "INSERT OR IGNORE INTO sketch_keys(hash, doc_pk) VALUES (?, ?)",
-                [(signed64(k), row[0]) for k in index_keys],
+                [(signed64(k), pk) for k in index_keys],
             )
 
     def copy_candidates(self, index_keys: Sequence[int]) -> list[tuple[str, list[int]]]:
@@ -765,22 +449,6 @@ class SQLiteStore:
             )
             return [(str(r[0]), float(r[1])) for r in rows]
 
-    def event_ids_for_document(self, doc_id: str) -> list[str]:
-        """Ids of the events the document's mentions point to (to revisit after replacing them)."""
-        with self._guard(f"reading the events of document {doc_id!r}") as conn:
-            rows = conn.execute(
-                "SELECT DISTINCT event_id FROM mentions WHERE doc_id = ? ORDER BY event_id", (doc_id,)
-            )
-            return [str(r[0]) for r in rows]
-
-    def events_in_window(self, start: date, end: date) -> list[Event]:
-        with self._read("reading events in a date window") as conn:
-            return self._select_events(
-                conn,
-                "WHERE e.event_date BETWEEN ? AND ? ORDER BY e.event_date, e.id",
-                (start.isoformat(), end.isoformat()),
-            )
-
     def candidate_events(self, query: CandidateQuery) -> list[Event]:
         """Events matching ``query``, without their mentions: dated by (date, id), then undated."""
         country = ""
@@ -810,107 +478,3 @@ class SQLiteStore:
                 )
                 found += [event_from_row(r, ()) for r in rows]
         return found
-
-    def events_by_id(self, event_ids: Sequence[str]) -> list[Event]:
-        """The events with these ids, with their mentions, in the order given."""
-        if not event_ids:
-            return []
-        by_id: dict[str, Event] = {}
-        with self._read("reading events") as conn:
-            ids = list(dict.fromkeys(event_ids))
-            for i in range(0, len(ids), _BATCH):
-                chunk = ids[i : i + _BATCH]
-                marks = ", ".join("?" * len(chunk))
-                for event in self._select_events(conn, f"WHERE e.id IN ({marks})", chunk):
-                    by_id[event.id] = event
-        return [by_id[i] for i in event_ids if i in by_id]
-
-    def existing_event_ids(self, event_ids: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        ids = list(dict.fromkeys(event_ids))
-        with self._guard("looking up event ids") as conn:
-            for i in range(0, len(ids), _BATCH):
-                chunk = ids[i : i + _BATCH]
-                marks = ", ".join("?" * len(chunk))
-                found.update(
-                    str(r[0]) for r in conn.execute(f"SELECT id FROM events WHERE id IN ({marks})", chunk)
-                )
-        return found
-
-    def undated_events(self) -> list[Event]:
-        with self._read("reading undated events") as conn:
-            return self._select_events(conn, "WHERE e.event_date IS NULL ORDER BY e.id", ())
-
-    def query_events(self, flt: EventFilter) -> list[Event]:
-        cte, where, params = _filter_sql(flt)
-        sql = f"{cte}{EVENT_SELECT}{EVENT_FROM}{where} ORDER BY {_ORDER_BY[flt.order]} LIMIT ? OFFSET ?"
-        limit = -1 if flt.limit is None else flt.limit
-        with self._read("querying events") as conn:
-            rows = conn.execute(sql, [*params, limit, flt.offset]).fetchall()
-            return self._load_events(conn, rows)
-
-    def count_events(self, flt: EventFilter) -> int:
-        """How many events match ``flt`` (``limit`` and ``offset`` are ignored)."""
-        cte, where, params = _filter_sql(flt)
-        with self._guard("counting events") as conn:
-            return int(conn.execute(f"{cte} SELECT count(*){EVENT_FROM}{where}", params).fetchone()[0])
-
-    def iter_events(self) -> Iterator[Event]:
-        """Every event, dated ones by (date, id) then undated ones by id, read in batches."""
-        last_date, last_id = "", ""
-        while True:
-            with self._read("streaming events") as conn:
-                batch = self._select_events(
-                    conn,
-                    "WHERE e.event_date IS NOT NULL AND (e.event_date > ? OR (e.event_date = ? AND e.id > ?))"
-                    f" ORDER BY e.event_date, e.id LIMIT {_BATCH}",
-                    (last_date, last_date, last_id),
-                )
-            yield from batch
-            if len(batch) < _BATCH:
-                break
-            last_date, last_id = cast(date, batch[-1].event_date).isoformat(), batch[-1].id
-        last_id = ""
-        while True:
-            with self._read("streaming events") as conn:
-                batch = self._select_events(
-                    conn, f"WHERE e.event_date IS NULL AND e.id > ? ORDER BY e.id LIMIT {_BATCH}", (last_id,)
-                )
-            yield from batch
-            if len(batch) < _BATCH:
-                break
-            last_id = batch[-1].id
-
-    def stats(self, by: Period = "week", flt: EventFilter | None = None) -> Stats:
-        """Counts of the events matching ``flt`` (all when ``None``; ``limit``/``offset`` ignored)."""
-        if by not in PERIODS:
-            raise ConfigError(f"unknown period {by!r}; expected one of {', '.join(PERIODS)}")
-        cte, where, params = _filter_sql(flt or EventFilter())
-
-        def grouped(conn: sqlite3.Connection, key: str, order: str) -> tuple[tuple[str, int], ...]:
-            sql = (
-                f"{cte} SELECT key, count(*) AS n FROM (SELECT {key} AS key{EVENT_FROM}{where})"
-                f" WHERE key IS NOT NULL GROUP BY key ORDER BY {order}"
-            )
-            return tuple((str(r[0]), int(r[1])) for r in conn.execute(sql, params))
-
-        with self._read("computing statistics") as conn:
-            total, undated = conn.execute(
-                f"{cte} SELECT count(*), coalesce(sum(e.event_date IS NULL), 0){EVENT_FROM}{where}", params
-            ).fetchone()
-            return Stats(
-                by=by,
-                total=int(total),
-                undated=int(undated),
-                periods=grouped(conn, _PERIOD_KEY[by], "key"),
-                event_types=grouped(conn, "e.event_type", "n DESC, key"),
-                sub_event_types=grouped(conn, "e.sub_event_type", "n DESC, key"),
-                countries=grouped(conn, "coalesce(p.country, 'unknown')", "n DESC, key"),
-            )
-
-    def counts(self) -> dict[str, int]:
-        with self._read("counting rows") as conn:
-            return {
-                table: int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-                for table in ("documents", "mentions", "events", "places", "actors")
-            }
