@@ -494,3 +494,25 @@ class _Cancelling(cf.Executor):
 def test_a_cancelled_task_is_a_cluster_error() -> None:
     with pytest.raises(ClusterError, match="cancelled"):
         _ClusterExecutor(_Cancelling()).submit(print).result()
+
+
+def test_a_failed_connection_leaves_no_client_to_close_later() -> None:
+    """A Client whose constructor failed closes itself in ``__del__``; kept alive by the error's
+    traceback, that ran at some later garbage collection, and once inside the start of another
+    cluster, where distributed's loop runner deadlocked (a hung CI run). The error keeps no
+    traceback of it, so nothing is left to close."""
+    import gc
+
+    distributed = pytest.importorskip("distributed")
+
+    def open_clients() -> int:
+        return sum(1 for o in gc.get_objects() if isinstance(o, distributed.Client) and o.status != "closed")
+
+    before = open_clients()
+    with (
+        pytest.raises(ConfigError, match="cannot reach the Dask scheduler") as caught,
+        connect("tcp://127.0.0.1:9", timeout=0.5),
+    ):
+        pass
+    assert caught.value.__cause__ is None and caught.value.__context__ is None
+    assert open_clients() == before

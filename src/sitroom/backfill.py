@@ -16,6 +16,7 @@ lacks it. Dask itself is optional: ``pip install 'sitroom[dask]'``. See ``docs/b
 from __future__ import annotations
 
 import concurrent.futures as cf
+import gc
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -102,31 +103,32 @@ def connect(scheduler: str, *, timeout: float = DEFAULT_TIMEOUT) -> Iterator[Clu
     n_local = parse_local(scheduler)
     with ExitStack() as stack:
         if n_local is not None:
-            try:
-                cluster = LocalCluster(
+            cluster = _construct(
+                lambda: LocalCluster(
                     n_workers=n_local,
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=":0",  # the scheduler's HTTP port: any free one
-                )
-            except OSError as exc:  # TimeoutError included
-                raise ConfigError(f"cannot start a local Dask cluster of {n_local} workers: {exc}") from exc
+                ),
+                lambda exc: f"cannot start a local Dask cluster of {n_local} workers: {exc}",
+            )
             stack.callback(cluster.close)
             address = str(cluster.scheduler_address)
         else:
             address = scheduler.strip()
-        try:
-            client = Client(address, timeout=timeout, set_as_default=False)
-        except (ValueError, TypeError) as exc:
-            raise ConfigError(
-                f"{address!r} is not a Dask scheduler address ({exc}): give tcp://HOST:PORT (a "
-                "scheduler listens on port 8786 by default), or local / local:N to start N workers here"
-            ) from exc
-        except OSError as exc:  # TimeoutError included
-            raise ConfigError(
+
+        def refused(exc: Exception) -> str:
+            if not isinstance(exc, OSError):
+                return (
+                    f"{address!r} is not a Dask scheduler address ({exc}): give tcp://HOST:PORT (a "
+                    "scheduler listens on port 8786 by default), or local / local:N to start N workers here"
+                )
+            return (
                 f"cannot reach the Dask scheduler at {address} within {timeout:g} s ({exc}): is "
                 "`dask scheduler` running there, and is its port open to this host? (--timeout waits longer)"
-            ) from exc
+            )
+
+        client = _construct(lambda: Client(address, timeout=timeout, set_as_default=False), refused)
         stack.callback(client.close)
         try:
             client.wait_for_workers(1, timeout=timeout)
@@ -147,6 +149,26 @@ def connect(scheduler: str, *, timeout: float = DEFAULT_TIMEOUT) -> Iterator[Clu
             executor=executor,
             client=client,
         )
+
+
+def _construct(make: Callable[[], _T], message: Callable[[Exception], str]) -> _T:
+    """``make()``, or :class:`ConfigError` with ``message(exc)`` when it fails to connect.
+
+    A Dask ``Client`` or ``LocalCluster`` whose constructor fails closes itself in ``__del__``;
+    while the failure's traceback keeps it alive that may happen at any later garbage collection,
+    and when that falls inside the start of another client or cluster, distributed's event-loop
+    runner deadlocks (seen in this project's tests). So the error raised here does not carry
+    the traceback, and the half-made object is collected now.
+    """
+    failure: str | None = None
+    try:
+        return make()
+    except (OSError, ValueError, TypeError) as exc:  # TimeoutError included
+        failure = message(exc)
+    finally:
+        if failure is not None:
+            gc.collect()
+    raise ConfigError(failure)
 
 
 def _check_versions(client: Client, address: str) -> None:
