@@ -39,6 +39,7 @@ __all__ = [
     "detect",
     "detect_short",
     "normalize_code",
+    "paragraph_spans",
     "paragraphs",
     "plausibility",
     "resolve",
@@ -247,8 +248,13 @@ def paragraphs(text: str) -> list[tuple[int, int, str | None]]:
     breaks instead. Each paragraph is detected on its own (:func:`detect_short`), so a quote in
     another language gets its own code; a paragraph with no usable letters gets ``None``.
     """
+    return [(start, end, detect_short(text[start:end])) for start, end in paragraph_spans(text)]
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each paragraph, as :func:`paragraphs` finds them (without detection)."""
     breaker = _PARAGRAPH_BREAK if _PARAGRAPH_BREAK.search(text) else _LINE_BREAK
-    out: list[tuple[int, int, str | None]] = []
+    out: list[tuple[int, int]] = []
     pos = 0
     for match in [*breaker.finditer(text), None]:
         stop = match.start() if match else len(text)
@@ -256,8 +262,7 @@ def paragraphs(text: str) -> list[tuple[int, int, str | None]]:
         stripped = chunk.strip()
         if stripped:
             start = pos + (len(chunk) - len(chunk.lstrip()))
-            end = start + len(stripped)
-            out.append((start, end, detect_short(stripped)))
+            out.append((start, start + len(stripped)))
         if match:
             pos = match.end()
     return out

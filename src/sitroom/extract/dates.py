@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Literal
 
 from sitroom.extract.lexicon import Lexicon, phrase_body, stem_lookup
-from sitroom.extract.text import fold_letters
+from sitroom.extract.text import fold_chars, fold_letters, trie_alternation
 from sitroom.records import DatePrecision
 
 __all__ = ["DateHit", "find_dates", "parse_with_dateparser"]
@@ -47,6 +48,9 @@ class _Patterns:
     iso: re.Pattern[str]
     excluders: re.Pattern[str]
     month_intro: re.Pattern[str]
+    # the letters of some month, weekday, relative or context word, anywhere: a sentence without
+    # them holds no match of month_day, day_month, month_only, weekday, relative or context
+    words: re.Pattern[str] | None
 
 
 def _alt(words: list[str]) -> str:
@@ -90,7 +94,27 @@ def _patterns(lex: Lexicon) -> _Patterns:
         iso=re.compile(r"(?<!\d)(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?!\d)"),
         excluders=re.compile(rf"(?:^|\W)(?:{_alt(excl)})\s*$", re.IGNORECASE),
         month_intro=re.compile(rf"(?:^|\W)(?:{intro})\s*$", re.IGNORECASE),
+        words=_word_letters(
+            [
+                *lex.months,
+                *lex.weekdays,
+                *lex.raw.get("relative_days", {}),
+                *lex.raw.get("relative_to_context", {}),
+            ]
+        ),
     )
+
+
+def _word_letters(words: list[str]) -> re.Pattern[str] | None:
+    """A pattern found in every text where one of ``words`` (as :func:`phrase_body` reads them)
+    matches: the literal letters of each (a ``*`` head or tail only adds letters around them),
+    unbounded, as a prefix tree. ``None`` when a word has no letters (it may match anywhere)."""
+    cores = [fold_chars(w.strip("*")) for w in words if w]
+    if not all(cores):
+        return None
+    escaped = {chr(i): re.escape(chr(i)) for i in range(128)}
+    body = trie_alternation([[escaped.get(ch, ch) for ch in core] for core in cores])
+    return re.compile(body or r"(?!x)x", re.IGNORECASE)
 
 
 def _month_capitalised_ok(lex: Lexicon, surface: str) -> bool:
@@ -153,6 +177,9 @@ def find_dates(
         value = _safe_date(int(m["year"]), int(m["month"]), int(m["day"]))
         if value:
             add(DateHit(m.start(), m.end(), value, "day", "absolute"))
+    if pats.words is not None and pats.words.search(sentence) is None:
+        # no month, weekday, relative or context word: only the ISO dates and years above/below
+        return _with_years(sentence, pats, published, hits, free, add)
     for pat in (pats.month_day, pats.day_month):
         for m in pat.finditer(sentence):
             if not free(m.start(), m.end()) or not _month_capitalised_ok(lex, m["month"]):
@@ -261,6 +288,18 @@ def find_dates(
                     offset=int(ctx_words.get(m.group(0).lower(), 0)),
                 )
             )
+    return _with_years(sentence, pats, published, hits, free, add)
+
+
+def _with_years(
+    sentence: str,
+    pats: _Patterns,
+    published: date | None,
+    hits: list[DateHit],
+    free: Callable[[int, int], bool],
+    add: Callable[[DateHit], None],
+) -> list[DateHit]:
+    """The last step of :func:`find_dates`: years ("in 2023"), then the hits in text order."""
     for m in pats.year.finditer(sentence):
         if free(m.start(), m.end()):
             y = int(m["year"])

@@ -18,7 +18,7 @@ from functools import cache, lru_cache
 
 from sitroom.extract.actors import UNIDENTIFIED, ActorDictionary, actor_dictionary
 from sitroom.extract.dates import DateHit, find_dates
-from sitroom.extract.lexicon import Lexicon, lexicon_for, may_hold_trigger
+from sitroom.extract.lexicon import Lexicon, lexicon_for, may_hold_trigger, non_event_scan
 from sitroom.extract.sentence import DISRUPTED, EVENT_TYPE_OF, SentenceReading, read_sentence
 from sitroom.extract.text import Sentence, fold_letters, split_sentences
 from sitroom.geo import place_km
@@ -129,17 +129,29 @@ def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
     return any(s <= pos < e for s, e in ranges)
 
 
-def _is_reporting_date(sentence: str, hit: DateHit, lex: Lexicon) -> bool:
+@cache
+def _reporting_patterns(lex: Lexicon) -> tuple[int, re.Pattern[str], re.Pattern[str]] | None:
+    """(speech window, verb before a date, verb after a date) of a lexicon, compiled once."""
     verbs = lex.raw.get("reporting_verbs", [])
     if not verbs:
-        return False
+        return None
     window = int(lex.raw.get("speech_window", 30))
+    alt = "|".join(re.escape(v) for v in verbs)
+    return (
+        window,
+        re.compile(rf"\b(?:{alt})\s+(?:\w+\s+)?(?:on\s+|late\s+|early\s+)?$"),
+        re.compile(rf"^[\s,]*(?:\w+\s+){{0,4}}?(?:{alt})\b"),
+    )
+
+
+def _is_reporting_date(sentence: str, hit: DateHit, lex: Lexicon) -> bool:
+    patterns = _reporting_patterns(lex)
+    if patterns is None:
+        return False
+    window, verb_before, verb_after = patterns
     before = sentence[max(0, hit.start - window) : hit.start].lower()
     after = sentence[hit.end : hit.end + window].lower()
-    alt = "|".join(re.escape(v) for v in verbs)
-    return bool(re.search(rf"\b(?:{alt})\s+(?:\w+\s+)?(?:on\s+|late\s+|early\s+)?$", before)) or bool(
-        re.match(rf"^[\s,]*(?:\w+\s+){{0,4}}?(?:{alt})\b", after)
-    )
+    return bool(verb_before.search(before)) or bool(verb_after.match(after))
 
 
 def _choose_places(matches: list[PlaceMatch], doc_countries: dict[str, int]) -> list[Place]:
@@ -262,15 +274,13 @@ def language_segments(text: str, lang: str) -> list[tuple[int, int, str]]:
     if "\n" not in text.strip():
         return [(0, len(text), lang)]
     segments: list[tuple[int, int, str]] = []
-    for start, end, found in language_stage.paragraphs(text):
+    for start, end in language_stage.paragraph_spans(text):
         own = lang
-        if (
-            found
-            and found != lang
-            and lexicon_for(found) is not None
-            and len(text[start:end].split()) >= _MIN_SEGMENT_WORDS
-        ):
-            own = found
+        # (a short paragraph keeps ``lang`` whatever its language: it is not detected)
+        if len(text[start:end].split()) >= _MIN_SEGMENT_WORDS:
+            found = language_stage.detect_short(text[start:end])
+            if found and found != lang and lexicon_for(found) is not None:
+                own = found
         if segments and segments[-1][2] == own:
             segments[-1] = (segments[-1][0], end, own)
         else:
@@ -343,7 +353,7 @@ def _extract(
     sentences = split_sentences(text)
     demonyms = _demonym_lookup(gaz)
     # a report that calls the blast an attack (or a bomb) elsewhere: its "explosion" is one
-    attack_context = not lex.non_events.search(text) and any(
+    attack_context = not non_event_scan(lex).search(text) and any(
         cls == "attack" or (cls in ("ied", "suicide") and not lex.is_weak(m.group(0).lower()))
         for m, cls in lex.triggers_in(text)
     )

@@ -30,8 +30,10 @@ __all__ = [
     "available_languages",
     "lexicon_for",
     "may_hold_trigger",
+    "non_event_scan",
     "phrase_reader",
     "phrase_regex",
+    "phrase_scans",
     "stem_lookup",
 ]
 
@@ -529,6 +531,56 @@ def _compile(data: dict[str, Any]) -> Lexicon:
         response=phrase_regex(_list(data, "response_markers")),
         attributive=frozenset(w.lower() for w in data.get("attributive_heads", [])),
     )
+
+
+@cache
+def non_event_scan(lex: Lexicon) -> re.Pattern[str]:
+    """A pattern that finds something exactly where ``lex.non_events.search`` does (for a yes/no).
+
+    The same phrases, folded and escaped the same way and bounded the same way (a non-word
+    character before, nothing after), written as a prefix tree (:func:`trie_alternation`): the
+    same set of matching strings, scanned many times faster. Its matches are not those of
+    ``non_events`` (the tree forgets which phrase wins): use it only to ask whether there is one.
+    """
+    phrases = [fold_chars(p) for p in _list(lex.raw, "non_events")]
+    if not phrases or not all(phrases):
+        return lex.non_events  # an empty alternative matches anywhere: keep the alternation
+    escaped = _ESCAPED.get
+    body = trie_alternation([[escaped(ch, ch) for ch in p] for p in phrases])
+    return re.compile(rf"(?<!\w)(?:{body})", re.IGNORECASE)
+
+
+#: Lexicon patterns built as ``phrase_regex(_list(data, key))``, by field: key
+_PHRASE_FIELDS = {
+    "violence": "violence_verbs",
+    "hypothetical": "hypothetical",
+    "past_violence": "past_violence",
+    "generic_attack": "generic_attack",
+    "aircraft": "aircraft_words",
+    "strike_words": "strike_words",
+    "launch_words": "launch_words",
+    "civilian": "civilian_words",
+    "military_target": "military_target_words",
+    "armed_people": "armed_people",
+    "hedges": "hedges",
+    "no_claim": "no_claim",
+    "zero_fatalities": "zero_fatalities",
+    "impact": "impact",
+}
+
+
+@cache
+def phrase_scans(lex: Lexicon) -> dict[str, re.Pattern[str]]:
+    """For yes/no questions: per field of :data:`_PHRASE_FIELDS`, a pattern that finds something
+    exactly where the lexicon's own pattern does (:func:`scan_regex` of the same phrases, the
+    pattern itself when it has none). Not for reading matches."""
+    scans: dict[str, re.Pattern[str]] = {}
+    for fld, key in _PHRASE_FIELDS.items():
+        phrases = _list(lex.raw, key)
+        if fld == "hypothetical":
+            phrases = [h.strip() for h in phrases]  # as _compile builds it
+        scans[fld] = scan_regex(phrases) or getattr(lex, fld)
+    return scans
 
 
 def available_languages() -> tuple[str, ...]:

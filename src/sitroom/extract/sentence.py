@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from sitroom.extract.actors import UNIDENTIFIED, ActorDictionary
-from sitroom.extract.lexicon import Lexicon, phrase_regex
+from sitroom.extract.lexicon import Lexicon, non_event_scan, phrase_regex, phrase_scans
 from sitroom.extract.text import fold_letters
 
 __all__ = ["SentenceReading", "read_sentence"]
@@ -76,6 +76,7 @@ def _first(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
 
 
 def _casualties(text: str, lex: Lexicon, spans: list[tuple[str, int, int]]) -> tuple[int | None, int | None]:
+    scans = phrase_scans(lex)  # (for yes/no questions only)
     found: dict[str, int] = {}
     for fld, pattern, fixed in lex.casualty:
         if fld in found:
@@ -95,7 +96,7 @@ def _casualties(text: str, lex: Lexicon, spans: list[tuple[str, int, int]]) -> t
         if injured is None:
             injured = 0
             spans.append(("injured", zero.start(), zero.end()))
-        if fatalities is None and (lex.zero_fatalities.search(text) or injured == 0):
+        if fatalities is None and (scans["zero_fatalities"].search(text) or injured == 0):
             fatalities = 0
             spans.append(("fatalities", zero.start(), zero.end()))
     return fatalities, injured
@@ -176,7 +177,8 @@ def read_sentence(
     triggers = lex.triggers_in(text)
     if not triggers:
         return None
-    if lex.non_events.search(text):
+    scans = phrase_scans(lex)  # (for yes/no questions only)
+    if non_event_scan(lex).search(text):
         return None
     classes: dict[str, int] = {}
     strong: set[str] = set()
@@ -188,17 +190,19 @@ def read_sentence(
         if cls != "attack" and not lex.is_weak(surface):
             strong.add(cls)
     lower = text.lower()
-    violence = lex.violence.search(text) is not None
+    violence = scans["violence"].search(text) is not None
     fatalities_injured_spans: list[tuple[str, int, int]] = []
     fatalities, injured = _casualties(text, lex, fatalities_injured_spans)
     has_casualties = bool(fatalities) or bool(injured)
     intercept = lex.interception.search(text)
-    hypothetical = lex.hypothetical.search(text)
-    if hypothetical and not has_casualties and not lex.past_violence.search(text):
+    hypothetical = scans["hypothetical"].search(text)
+    if hypothetical and not has_casualties and not scans["past_violence"].search(text):
         return None
     if not (violence or has_casualties or intercept or assume_violent):
         return None
-    if not strong and not (has_casualties or intercept or assume_violent or lex.generic_attack.search(text)):
+    if not strong and not (
+        has_casualties or intercept or assume_violent or scans["generic_attack"].search(text)
+    ):
         return None
 
     spans: list[tuple[str, int, int]] = list(fatalities_injured_spans)
@@ -213,13 +217,13 @@ def read_sentence(
 
     # sub-event type by ACLED's precedence
     generic = False
-    impact = bool(lex.impact.search(text)) or has_casualties
+    impact = bool(scans["impact"].search(text)) or has_casualties
     intercepted: bool | None = True if intercept else None
     weapon_class: str | None = None
     air_state = attacker_code in _AIR_POWERS or any(
         h.kind == "state" and h.country in _AIR_POWERS and h.start < first_trigger + 40 for h in hits
     )
-    aircraft = lex.aircraft.search(text) is not None
+    aircraft = scans["aircraft"].search(text) is not None
     if "suicide" in strong:
         sub, weapon_class = SUICIDE, "suicide"
     elif "drone" in classes:
@@ -228,8 +232,8 @@ def read_sentence(
         sub, weapon_class = AIR, "airstrike"
     elif (
         "missile" in classes
-        and (air_state or lex.strike_words.search(text))
-        and not lex.launch_words.search(text)
+        and (air_state or scans["strike_words"].search(text))
+        and not scans["launch_words"].search(text)
     ):
         sub, weapon_class = AIR, "missile"
     elif "missile" in classes or "rocket" in classes or "artillery" in classes:
@@ -244,13 +248,13 @@ def read_sentence(
     elif "abduction" in classes:
         sub, weapon_class = ABDUCTION, None
     elif "gunfire" in strong:
-        civ = lex.civilian.search(text) is not None
+        civ = scans["civilian"].search(text) is not None
         sub, weapon_class = (ATTACK if civ else CLASH), "gunfire"
-    elif "airstrike" in classes and (air_state or lex.strike_words.search(text)):
+    elif "airstrike" in classes and (air_state or scans["strike_words"].search(text)):
         sub, weapon_class = AIR, "airstrike"
     elif "ied" in classes and (
         any(not _is_explosion(lex, x) for x in surfaces if lex.is_weak(x))
-        or lex.generic_attack.search(text)
+        or scans["generic_attack"].search(text)
         or hits
         or attack_context
     ):
@@ -258,11 +262,11 @@ def read_sentence(
         sub, weapon_class = IED, "ied"
     elif "clash" in classes or "attack" in classes or "gunfire" in classes:
         # an attack word needs victims, or a military target ("attacked an army post")
-        if not has_casualties and not lex.military_target.search(text):
+        if not has_casualties and not scans["military_target"].search(text):
             return None
         generic = True
-        mil = lex.military_target.search(text) is not None
-        civ = lex.civilian.search(text) is not None
+        mil = scans["military_target"].search(text) is not None
+        civ = scans["civilian"].search(text) is not None
         if civ and not mil:
             sub, weapon_class = ATTACK, None
         else:
@@ -332,14 +336,14 @@ def read_sentence(
             break
     if (
         actor2 is None
-        and lex.civilian.search(text)
+        and scans["civilian"].search(text)
         and sub in (AIR, SHELLING, IED, SUICIDE, ATTACK, GRENADE)
-        and not lex.armed_people.search(text)
+        and not scans["armed_people"].search(text)
     ):
         actor2 = "Civilians"
     claimed_by: str | None = None
     claim = lex.claims.search(text)
-    if claim and not lex.no_claim.search(text):
+    if claim and not scans["no_claim"].search(text):
         subject = [h for h in hits if h.end <= claim.start()]
         if subject:
             claimed_by = subject[-1].name
@@ -349,7 +353,7 @@ def read_sentence(
     if actor1 is None:
         actor1 = UNIDENTIFIED if sub != DISRUPTED else None
     count = _count(text, lex)
-    hedged = lex.hedges.search(text) is not None
+    hedged = scans["hedges"].search(text) is not None
     aggregate = bool(lex.aggregate.search(text))
     return SentenceReading(
         sub_event_type=sub,

@@ -67,10 +67,14 @@ class PlaceMatch:
     candidates: tuple[Place, ...]
 
 
+#: scripts whose tokens are also read without clitics, prefixes or endings (see _longest_at)
+_AFFIXED_SCRIPTS = frozenset({"arabic", "hebrew", "cyrillic"})
+
+
 class Gazetteer:
     """Place names and their candidates; build it with :meth:`load` (all I/O happens there)."""
 
-    __slots__ = ("_max_tokens", "_prefixes", "_ranked", "_stem_index", "_stem_prefixes", "_t")
+    __slots__ = ("_firsts", "_max_tokens", "_prefixes", "_ranked", "_stem_index", "_stem_prefixes", "_t")
 
     def __init__(self, tables: Tables) -> None:
         self._t = tables
@@ -119,6 +123,13 @@ class Gazetteer:
             for n in range(1, len(parts)):
                 stem_prefixes.add(" ".join(parts[:n]))
         self._prefixes = frozenset(prefixes)
+        # the first token of every name, stoplist phrase and prefix: a token not among them
+        # starts no name (see _longest_at)
+        self._firsts = frozenset(
+            key.split(" ", 1)[0]
+            for keys in (tables.index, tables.stoplist, tables.soft_stoplist, prefixes)
+            for key in keys
+        )
         self._stem_index = stem_index
         self._stem_prefixes = frozenset(stem_prefixes)
         self._max_tokens = min(longest, MAX_TOKENS)
@@ -230,6 +241,16 @@ class Gazetteer:
     def _longest_at(self, toks: Tokens, k: int) -> Hit | None:
         norms = toks.norms
         tok = norms[k]
+        if (
+            tok not in self._firsts
+            and k not in toks.tails
+            and k not in toks.heads
+            and script_of(tok[0]) not in _AFFIXED_SCRIPTS
+        ):
+            # no name, stoplist phrase or prefix starts with this token, it has no part after or
+            # before an apostrophe, and its script has no clitics or stems to strip: the
+            # _extend below (of the token alone) would find nothing
+            return None
         firsts: list[tuple[str, int]] = [(tok, toks.starts[k])]
         if k in toks.tails:
             firsts.append(toks.tails[k])
