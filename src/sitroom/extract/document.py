@@ -427,7 +427,12 @@ def _extract(
         """Is this name the place of something, not an adjective, a brand or a stray word?"""
         top = m.candidates[0]
         end = m.start + len(m.surface)
-        if _inside(m.start, actor_ranges) or m.surface.lower().rstrip(".") in date_words:
+        if m.surface.lower().rstrip(".") in date_words:
+            return False
+        if _inside(m.start, actor_ranges) and not (
+            # "in Israel": a country that is also an actor's name is the place after "in"
+            top.precision == "country" and lex.is_inside(text[max(0, m.start - 40) : m.start])
+        ):
             return False
         if top.precision == "country" and lex.is_attributive(text[end : end + 20]):
             return False

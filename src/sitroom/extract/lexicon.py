@@ -234,6 +234,7 @@ class Lexicon:
     place_table: dict[str, str]
     place_stems: StemIndex
     locative: frozenset[str]  # prepositions that make a country name a place ("in Syria")
+    inside: frozenset[str]  # the "in" among them: a place even where the name is also an actor
     fillers: frozenset[str]  # words allowed between the preposition and the name ("the northern")
     passive_after: re.Pattern[str]  # "Kharkiv was hit": a name as the subject of an attack
     response: re.Pattern[str]  # "responded to": an attack and the strike answering it
@@ -245,6 +246,11 @@ class Lexicon:
             return False
         m = re.match(r"\.?\s*(-?[\w'’]+)", after)
         return m is not None and m.group(1).lower() in self.attributive
+
+    def is_inside(self, before: str) -> bool:
+        """True when the word just before a name (``before`` ends there) means "in"."""
+        last = re.search(r"([\w'’-]+)\s+$", before[-40:])
+        return last is not None and last.group(1).lower() in self.inside
 
     def is_locative(self, before: str) -> bool:
         """True when ``before`` (the text before a name) ends in a locative phrase.
@@ -526,6 +532,7 @@ def _compile(data: dict[str, Any]) -> Lexicon:
         locative=frozenset(
             w.lower() for w in [*_list(data, "locative_prepositions"), *data.get("place_verbs", [])]
         ),
+        inside=frozenset(w.lower() for w in _list(data, "inside_prepositions")),
         passive_after=phrase_regex(list(data.get("passive_after", []))),
         fillers=frozenset(w.lower() for w in _list(data, "place_fillers")),
         response=phrase_regex(_list(data, "response_markers")),
