@@ -91,7 +91,26 @@ def test_candidate_query_widens_for_undated_and_placeless_mentions() -> None:
     assert query.undated is True
     assert query.country_codes is None  # a mention without a place may join an event anywhere
     assert {(lo, hi) for _p, lo, hi in query.ranges} == {(date(2024, 4, 4), date(2024, 6, 23))}
-    assert candidate_query([_mention(None, KHARKIV)]) == CandidateQuery((), True, ("UA",))
+    undated_kharkiv = candidate_query([_mention(None, KHARKIV)])
+    assert (undated_kharkiv.ranges, undated_kharkiv.undated, undated_kharkiv.country_codes) == (
+        (),
+        True,
+        ("UA",),
+    )
+
+
+def test_candidate_query_boxes_towns_with_a_point_only() -> None:
+    query = candidate_query([_mention(date(2024, 5, 14), KHARKIV), _mention(date(2024, 5, 14), ERBIL)])
+    assert query.gazetteer_ids == ("gn:1", "gn:4")
+    assert query.boxes is not None and len(query.boxes) == 2
+    (lat0, lat1, lon0, lon1) = next(b for b in query.boxes if b[0] < 49.99 < b[1])
+    assert lat1 - lat0 == pytest.approx(2 * 30 / 111.19)
+    assert lon0 < 36.23 - 0.27 and lon1 > 36.23 + 0.27  # wider in degrees than in latitude
+    coarse = Place("Kharkiv Oblast", "admin1", "Ukraine", "UA", "Kharkiv", 49.5, 36.5, "admin1", "a1:kh")
+    assert candidate_query([_mention(date(2024, 5, 14), coarse)]).boxes is None
+    assert candidate_query([_mention(date(2024, 5, 14), KHARKIV), _mention(None, None)]).boxes is None
+    no_point = Place("Somewhere", "town", "Ukraine", "UA", "Kharkiv", None, None, "city")
+    assert candidate_query([_mention(date(2024, 5, 14), no_point)]).boxes is None
 
 
 def test_candidate_events_filter_by_precision_window_and_country() -> None:
@@ -120,6 +139,22 @@ def test_candidate_events_filter_by_precision_window_and_country() -> None:
             "e-noplace",
         ]
         assert [e.id for e in store.events_by_id(["d-iraq", "nope", "a-day-in"])] == ["d-iraq", "a-day-in"]
+        # boxes: a town 115 km away is left out; coarse, point-less and place-less events come
+        far = Place("Izium", "town", "Ukraine", "UA", "Kharkiv", 49.21, 37.26, "city", "gn:2")
+        oblast = Place("Kharkiv Oblast", "admin1", "Ukraine", "UA", "Kharkiv", 49.5, 36.5, "admin1", "a1:kh")
+        nowhere = Place("Somewhere", "town", "Ukraine", "UA", "Kharkiv", None, None, "city")
+        same_id_moved = replace(KHARKIV, latitude=45.0, longitude=30.0)
+        for e in (
+            event("h-far", date(2024, 5, 14), "day", far),
+            event("i-oblast", date(2024, 5, 14), "day", oblast),
+            event("j-nopoint", date(2024, 5, 14), "day", nowhere),
+            event("k-same-id", date(2024, 5, 14), "day", same_id_moved),
+        ):
+            store.save_event(e)
+        near = candidate_query([_mention(date(2024, 5, 14), KHARKIV)])
+        found_near = {e.id for e in store.candidate_events(near)}
+        assert {"a-day-in", "e-noplace", "i-oblast", "j-nopoint", "k-same-id"} <= found_near
+        assert "h-far" not in found_near and "d-iraq" not in found_near
         assert store.existing_event_ids(["a-day-in", "nope"]) == {"a-day-in"}
 
 

@@ -13,6 +13,7 @@ dedupe, store) in input order: the database ends up exactly as with one process.
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,6 +29,7 @@ from sitroom.dedupe import (
     MIN_SCORE,
     REACH,
     SKETCH_FLOOR,
+    TOWN_KM,
     assign_mentions,
     build_event,
     date_window,
@@ -47,6 +49,7 @@ __all__ = ["DocumentOutcome", "IngestSummary", "Pipeline", "candidate_query", "r
 
 Status = Literal["new", "duplicate", "changed", "failed"]
 _SEARCH_DAYS = 40
+_KM_PER_DEGREE = 111.19  # of latitude; a degree of longitude is shorter by cos(latitude)
 
 #: Extraction reads at most this many characters of a document (about 3 s of work; a long news
 #: report is some 50,000): a longer one is stored whole, read from its start up to the last
@@ -139,7 +142,34 @@ def candidate_query(mentions: Sequence[Mention], search_days: int = _SEARCH_DAYS
     codes: tuple[str, ...] | None = None
     if all(m.place is not None and m.place.country_code for m in mentions):
         codes = tuple(sorted({cast(str, cast(Place, m.place).country_code) for m in mentions}))
-    return CandidateQuery(tuple(ranges), undated, codes)
+    boxes = _near_boxes([m.place for m in mentions])
+    ids = tuple(sorted({m.place.gazetteer_id for m in mentions if m.place and m.place.gazetteer_id}))
+    return CandidateQuery(tuple(ranges), undated, codes, boxes, ids if boxes is not None else ())
+
+
+#: how far from a mention's town or site an event's town or site is looked for: a little more than
+#: the distance at which :func:`~sitroom.dedupe.mention_score` still lets two towns be one
+_NEAR_KM = TOWN_KM + 5.0
+
+
+def _near_boxes(places: Sequence[Place | None]) -> tuple[tuple[float, float, float, float], ...] | None:
+    """Boxes around each town or site with a point; ``None`` (no narrowing) when a place is
+    missing, coarser or without a point, or a box would reach a pole or the antimeridian."""
+    boxes: list[tuple[float, float, float, float]] = []
+    for place in places:
+        if place is None or place.precision not in ("site", "town"):
+            return None
+        if place.latitude is None or place.longitude is None:
+            return None
+        dlat = _NEAR_KM / _KM_PER_DEGREE
+        if abs(place.latitude) + dlat >= 89.0:
+            return None
+        dlon = dlat / math.cos(math.radians(abs(place.latitude) + dlat))
+        lo, hi = place.longitude - dlon, place.longitude + dlon
+        if lo < -180.0 or hi > 180.0:
+            return None
+        boxes.append((place.latitude - dlat, place.latitude + dlat, lo, hi))
+    return tuple(sorted(set(boxes)))
 
 
 def _extractable(text: str) -> str:

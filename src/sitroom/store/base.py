@@ -122,12 +122,18 @@ class CandidateQuery:
     An event matches when its date is in the range given for its date precision in
     ``ranges`` (inclusive; a precision absent from ``ranges`` never matches a dated event) or,
     with ``undated``, when it has no date; and, when ``country_codes`` is not ``None``, its
-    place has one of those ISO codes, has no code, or it has no place at all.
+    place has one of those ISO codes, has no code, or it has no place at all; and when
+    ``boxes`` is not ``None``, as said there.
     """
 
     ranges: tuple[tuple[DatePrecision, date, date], ...] = ()
     undated: bool = False
     country_codes: tuple[str, ...] | None = None
+    #: when given, an event must also lie in one of these ``(min_lat, max_lat, min_lon, max_lon)``
+    #: boxes, have one of ``gazetteer_ids``, or have a place without a point, at country or admin1
+    #: precision, or no place: a town or site elsewhere cannot be the mentions' attack
+    boxes: tuple[tuple[float, float, float, float], ...] | None = None
+    gazetteer_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ from sitroom.store.base import (
 )
 from sitroom.store.pg_migrations import LATEST_VERSION, pending
 from sitroom.store.rows import (
+    candidate_place_sql,
     event_from_row,
     geo_terms,
     place_fields,
@@ -661,6 +662,9 @@ class PostgresStore(SQLStore[_Conn]):
         if query.country_codes is not None:
             where += " AND (p.id IS NULL OR p.country_code IS NULL OR p.country_code = ANY(%s))"
             params.append(list(query.country_codes))
+        near, near_params = candidate_place_sql(query, "%s")
+        where += near
+        params += near_params
         with self._guard("reading candidate events") as conn:
             rows = self._select_rows(conn, f"{where} ORDER BY e.event_date ASC NULLS LAST, e.id", params)
         return [event_from_row(r, ()) for r in rows]

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any, Protocol, TypedDict, cast
 
 from sitroom.records import DatePrecision, Document, Event, GeoPrecision, Mention, Place, Role, Span
-from sitroom.store.base import EventFilter
+from sitroom.store.base import CandidateQuery, EventFilter
 
 
 class Row(Protocol):
@@ -291,3 +291,25 @@ def document_from_row(row: Row) -> Document:
         outlet=opt_str(row["outlet"]),
         origin=opt_str(row["origin"]),
     )
+
+
+def candidate_place_sql(query: CandidateQuery, mark: str) -> tuple[str, list[object]]:
+    """`` AND (...)`` narrowing candidate events to the query's boxes (see
+    :class:`~sitroom.store.base.CandidateQuery`), with its parameters; ``mark`` is the
+    placeholder (``?`` or ``%s``). Empty when the query has no boxes."""
+    if query.boxes is None:
+        return "", []
+    terms = [
+        "e.place_id IS NULL",
+        "p.geo_precision IN ('country', 'admin1')",
+        "p.latitude IS NULL",
+        "p.longitude IS NULL",
+    ]
+    params: list[object] = []
+    if query.gazetteer_ids:
+        terms.append(f"p.gazetteer_id IN ({', '.join([mark] * len(query.gazetteer_ids))})")
+        params += list(query.gazetteer_ids)
+    for min_lat, max_lat, min_lon, max_lon in query.boxes:
+        terms.append(f"(p.latitude BETWEEN {mark} AND {mark} AND p.longitude BETWEEN {mark} AND {mark})")
+        params += [min_lat, max_lat, min_lon, max_lon]
+    return " AND (" + " OR ".join(terms) + ")", params

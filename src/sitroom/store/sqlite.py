@@ -34,6 +34,7 @@ from sitroom.store.migrations import LATEST_VERSION, SEARCH_KINDS, pending
 from sitroom.store.rows import (
     EVENT_FROM,
     EVENT_SELECT,
+    candidate_place_sql,
     event_from_row,
     geo_terms,
     place_fields,
@@ -457,6 +458,9 @@ class SQLiteStore(SQLStore[sqlite3.Connection]):
             marks = ", ".join("?" * len(query.country_codes))
             country = f" AND (e.place_id IS NULL OR p.country_code IS NULL OR p.country_code IN ({marks}))"
             country_params = list(query.country_codes)
+        near, near_params = candidate_place_sql(query, "?")
+        country += near
+        country_params += near_params
         found: list[Event] = []
         with self._read("reading candidate events") as conn:
             if query.ranges:
