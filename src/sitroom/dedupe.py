@@ -35,6 +35,7 @@ __all__ = [
     "build_event",
     "date_window",
     "mention_score",
+    "near_extent",
     "sketch_similarity",
     "text_sketch",
 ]
@@ -316,6 +317,17 @@ _WIDTH = round(360 / _CELL)
 Key = tuple[Hashable, ...]
 
 
+def near_extent(lat: float) -> tuple[float, float] | None:
+    """``(dlat, dlon)`` in degrees around a point at latitude ``lat`` that holds every town or
+    site a mention there may merge with (a little more than :data:`TOWN_KM`); ``None`` near a
+    pole, where a degree of longitude is too short for a box."""
+    dlat = _NEAR_KM / _KM_PER_DEGREE
+    cos = math.cos(math.radians(min(90.0, abs(lat) + dlat)))
+    if cos < 0.05:
+        return None
+    return dlat, dlat / cos
+
+
 def _cell(lat: float, lon: float) -> tuple[int, int]:
     return math.floor(lat / _CELL), math.floor(lon / _CELL) % _WIDTH
 
@@ -457,11 +469,10 @@ class CandidateIndex:
         if place.admin1:
             probes.append((("admin1", cc, place.admin1, False), False))  # towns there without a point
         lat, lon = place.latitude, place.longitude
-        dlat = _NEAR_KM / _KM_PER_DEGREE
-        cos = math.cos(math.radians(min(90.0, abs(lat) + dlat)))
-        if cos < 0.05:
+        extent = near_extent(lat)
+        if extent is None:
             return [*probes, (("all", cc), False)]  # near a pole: the whole country
-        dlon = dlat / cos
+        dlat, dlon = extent
         for cy in range(math.floor((lat - dlat) / _CELL), math.floor((lat + dlat) / _CELL) + 1):
             for cx in range(math.floor((lon - dlon) / _CELL), math.floor((lon + dlon) / _CELL) + 1):
                 probes.append((("cell", cc, cy, cx % _WIDTH), False))

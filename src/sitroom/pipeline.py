@@ -13,7 +13,6 @@ dedupe, store) in input order: the database ends up exactly as with one process.
 from __future__ import annotations
 
 import logging
-import math
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,11 +28,11 @@ from sitroom.dedupe import (
     MIN_SCORE,
     REACH,
     SKETCH_FLOOR,
-    TOWN_KM,
     assign_mentions,
     build_event,
     date_window,
     mention_score,
+    near_extent,
     sketch_similarity,
     text_sketch,
 )
@@ -49,7 +48,6 @@ __all__ = ["DocumentOutcome", "IngestSummary", "Pipeline", "candidate_query", "r
 
 Status = Literal["new", "duplicate", "changed", "failed"]
 _SEARCH_DAYS = 40
-_KM_PER_DEGREE = 111.19  # of latitude; a degree of longitude is shorter by cos(latitude)
 
 #: Extraction reads at most this many characters of a document (about 3 s of work; a long news
 #: report is some 50,000): a longer one is stored whole, read from its start up to the last
@@ -147,11 +145,6 @@ def candidate_query(mentions: Sequence[Mention], search_days: int = _SEARCH_DAYS
     return CandidateQuery(tuple(ranges), undated, codes, boxes, ids if boxes is not None else ())
 
 
-#: how far from a mention's town or site an event's town or site is looked for: a little more than
-#: the distance at which :func:`~sitroom.dedupe.mention_score` still lets two towns be one
-_NEAR_KM = TOWN_KM + 5.0
-
-
 def _near_boxes(places: Sequence[Place | None]) -> tuple[tuple[float, float, float, float], ...] | None:
     """Boxes around each town or site with a point; ``None`` (no narrowing) when a place is
     missing, coarser or without a point, or a box would reach a pole or the antimeridian."""
@@ -161,10 +154,10 @@ def _near_boxes(places: Sequence[Place | None]) -> tuple[tuple[float, float, flo
             return None
         if place.latitude is None or place.longitude is None:
             return None
-        dlat = _NEAR_KM / _KM_PER_DEGREE
-        if abs(place.latitude) + dlat >= 89.0:
+        extent = near_extent(place.latitude)
+        if extent is None:
             return None
-        dlon = dlat / math.cos(math.radians(abs(place.latitude) + dlat))
+        dlat, dlon = extent
         lo, hi = place.longitude - dlon, place.longitude + dlon
         if lo < -180.0 or hi > 180.0:
             return None
@@ -194,9 +187,8 @@ class Pipeline:
         self, doc: Document, *, reader: Callable[[Document], Reading] | None = None
     ) -> DocumentOutcome:
         """Store one document; ``reader`` (default :meth:`read`) gives its language and mentions."""
-        state = self.store.document_state(doc)
-        if state == "same":
-            return DocumentOutcome(doc.id, "duplicate", doc.language)
+        if reader is None and self.store.document_state(doc) == "same":
+            return DocumentOutcome(doc.id, "duplicate", doc.language)  # nothing to read
         lang, mentions = (reader or self.read)(doc)
         stored = replace(doc, language=lang)
         with self.store.transaction():
